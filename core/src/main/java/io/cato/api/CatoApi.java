@@ -1,0 +1,127 @@
+package io.cato.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cato.rollout.LegacyRoute;
+import io.cato.rollout.RolloutDecider;
+import io.cato.rollout.RolloutFlag;
+import io.cato.routing.Orchestrator;
+import io.cato.routing.Tiers;
+import io.cato.status.HealthCheck;
+import io.cato.status.ServiceStats;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Cato's HTTP API, independent of where it runs: the Lambda handler and the local server both
+ * hand every request to {@link #handle} and write back what it returns. It never throws.
+ */
+public final class CatoApi {
+    public static final String DEFAULT_TENANT = "default";
+
+    /** Everything the API is built from; assembled by each deployment's wiring. */
+    public record Parts(ObjectMapper mapper, Orchestrator orchestrator, Tiers tiers, Idempotency idempotency,
+                        RolloutFlag rollout, Optional<LegacyRoute> legacy, AdminAuth adminAuth,
+                        List<HealthCheck> healthChecks, ServiceStats stats, Clock clock, int maxBodyBytes,
+                        Duration deadline) {
+    }
+
+    private final Parts parts;
+    private final RequestReader reader;
+    private final ErrorResponses errors;
+    private final RolloutDecider rollout;
+    private final QueryEndpoint query;
+    private final ChatCompletionsEndpoint chat;
+    private final AdminEndpoints admin;
+
+    public CatoApi(Parts parts) {
+        this.parts = parts;
+        this.reader = new RequestReader(parts.mapper(), parts.maxBodyBytes());
+        this.errors = new ErrorResponses(parts.mapper());
+        this.rollout = new RolloutDecider(parts.rollout());
+        this.query = new QueryEndpoint(parts.mapper(), parts.orchestrator(), parts.deadline());
+        this.chat = new ChatCompletionsEndpoint(parts.mapper(), parts.orchestrator(), parts.clock());
+        this.admin = new AdminEndpoints(parts.mapper(), parts.healthChecks(), parts.stats(), parts.rollout(),
+                parts.tiers().chain());
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        try {
+            return route(request);
+        } catch (RuntimeException e) {
+            if (e instanceof ApiException api && api.code().status() < 500) {
+                parts.stats().recordRejected();
+            }
+            return errors.of(e);
+        }
+    }
+
+    public ErrorResponses errors() {
+        return errors;
+    }
+
+    private ApiResponse route(ApiRequest request) {
+        String path = request.path().length() > 1 ? request.path().replaceAll("/+$", "") : request.path();
+        return switch (path) {
+            case "/api/cato/query" -> post(request, () -> query(request));
+            case "/v1/chat/completions", "/chat/completions" -> post(request, () -> chat(request));
+            case "/api/admin/cato/health" -> get(request, admin::health);
+            case "/api/admin/cato/status" -> get(request, admin::status);
+            default -> throw new ApiException(ErrorCode.NOT_FOUND, "no such route");
+        };
+    }
+
+    private static ApiResponse post(ApiRequest request, Supplier<ApiResponse> action) {
+        if (!request.method().equals("POST")) {
+            throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use POST");
+        }
+        return action.get();
+    }
+
+    private ApiResponse get(ApiRequest request, Supplier<ApiResponse> action) {
+        if (!request.method().equals("GET")) {
+            throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use GET");
+        }
+        parts.adminAuth().require(request);
+        return action.get();
+    }
+
+    private ApiResponse query(ApiRequest request) {
+        String tenant = tenant(request);
+        JsonNode body = reader.jsonObject(request);
+        var command = query.parse(tenant, request, body);
+        Optional<String> key = parts.idempotency().keyOf(request);
+        Optional<LegacyRoute> legacy = legacyFor(command.session().map(s -> s.storageKey()));
+        Supplier<ApiResponse> work = legacy.isPresent()
+                ? () -> { parts.stats().recordLegacy(); return query.serveLegacy(command, legacy.get().client()); }
+                : () -> query.serve(command);
+        return key.map(k -> parts.idempotency().run(tenant, k, request, work)).orElseGet(work);
+    }
+
+    private ApiResponse chat(ApiRequest request) {
+        String tenant = tenant(request);
+        JsonNode body = reader.jsonObject(request);
+        var parsed = chat.parse(tenant, request, body);
+        Optional<String> key = parts.idempotency().keyOf(request);
+        Optional<LegacyRoute> legacy = legacyFor(parsed.command().session().map(s -> s.storageKey()));
+        Supplier<ApiResponse> work = legacy.isPresent()
+                ? () -> { parts.stats().recordLegacy(); return legacy.get().forwardChatCompletion(request); }
+                : () -> chat.serve(parsed);
+        return key.map(k -> parts.idempotency().run(tenant, k, request, work)).orElseGet(work);
+    }
+
+    private Optional<LegacyRoute> legacyFor(Optional<String> stickyKey) {
+        return parts.legacy().filter(route -> !rollout.toCato(stickyKey));
+    }
+
+    private static String tenant(ApiRequest request) {
+        String tenant = request.header("x-cato-tenant").orElse(DEFAULT_TENANT);
+        if (!tenant.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "X-Cato-Tenant must be 1-64 letters, digits, . _ -");
+        }
+        return tenant;
+    }
+}

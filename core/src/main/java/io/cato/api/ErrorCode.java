@@ -1,0 +1,35 @@
+package io.cato.api;
+
+/** Stable error codes: clients branch on these, so they never change meaning. */
+public enum ErrorCode {
+    INVALID_JSON(400, "invalid_json"),
+    INVALID_REQUEST(400, "invalid_request"),
+    MISSING_CREDENTIALS(401, "missing_credentials"),
+    INVALID_CREDENTIALS(401, "invalid_credentials"),
+    NOT_FOUND(404, "not_found"),
+    METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+    IDEMPOTENCY_IN_PROGRESS(409, "idempotency_in_progress"),
+    BODY_TOO_LARGE(413, "body_too_large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+    IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused"),
+    TOO_MANY_REQUESTS(429, "too_many_requests"),
+    INTERNAL(500, "internal_error"),
+    LEGACY_UNAVAILABLE(502, "legacy_unavailable"),
+    DEPENDENCY_UNAVAILABLE(503, "dependency_unavailable");
+
+    private final int status;
+    private final String code;
+
+    ErrorCode(int status, String code) {
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,76 @@
+package io.cato.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.model.ModelReply;
+import io.cato.model.ModelRequest;
+import io.cato.model.ChatMessage;
+import io.cato.routing.Answer;
+import io.cato.routing.Orchestrator;
+import io.cato.routing.QueryCommand;
+import io.cato.session.SessionKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code POST /api/cato/query}: Cato's own query API. */
+final class QueryEndpoint {
+    static final int MAX_QUERY_CHARS = 100_000;
+    private final ObjectMapper mapper;
+    private final Orchestrator orchestrator;
+    private final Duration deadline;
+
+    QueryEndpoint(ObjectMapper mapper, Orchestrator orchestrator, Duration deadline) {
+        this.mapper = mapper;
+        this.orchestrator = orchestrator;
+        this.deadline = deadline;
+    }
+
+    QueryCommand parse(String tenant, ApiRequest request, JsonNode body) {
+        String query = RequestReader.requiredText(body, "query", MAX_QUERY_CHARS);
+        Optional<SessionKey> session = RequestReader.optionalText(body, "session_id")
+                .or(() -> request.header("x-cato-session"))
+                .map(id -> new SessionKey(tenant, id));
+        Optional<String> domain = RequestReader.optionalText(body, "domain");
+        Optional<String> system = RequestReader.optionalText(body, "system");
+        Optional<Integer> maxTokens = RequestReader.optionalInt(body, "max_tokens", 1, 64_000);
+        return new QueryCommand(tenant, session, query, domain, system, List.of(), maxTokens, Optional.empty());
+    }
+
+    ApiResponse serve(QueryCommand command) {
+        return render(command, orchestrator.answer(command, null));
+    }
+
+    /** Answers through the legacy endpoint, in this API's shape, without touching Cato's state. */
+    ApiResponse serveLegacy(QueryCommand command, io.cato.model.ModelClient legacy) {
+        long started = System.nanoTime();
+        ModelReply reply = legacy.complete(new ModelRequest(command.system().orElse(null),
+                List.of(ChatMessage.user(command.query())), command.maxTokens().orElse(1024), 0.7, deadline));
+        long latency = (System.nanoTime() - started) / 1_000_000;
+        Answer answer = new Answer(reply.text(), reply.model(), "legacy", "rollout", Optional.empty(), false, 0.0,
+                reply.usage(), latency, false, 0);
+        return render(command, answer);
+    }
+
+    private ApiResponse render(QueryCommand command, Answer answer) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("response", answer.text());
+        out.put("model", answer.model());
+        out.put("cached", answer.cached());
+        out.put("cost_usd", answer.costUsd());
+        out.put("latency_ms", answer.latencyMs());
+        command.session().ifPresent(key -> out.put("session_id", key.sessionId()).put("turn", answer.turn()));
+        ObjectNode routing = out.putObject("routing");
+        routing.put("tier", answer.tier());
+        routing.put("reason", answer.reason());
+        answer.fallbackFrom().ifPresent(from -> routing.put("fallback_from", from));
+        routing.put("degraded", answer.degraded());
+        ObjectNode usage = out.putObject("usage");
+        usage.put("input_tokens", answer.usage().inputTokens());
+        usage.put("output_tokens", answer.usage().outputTokens());
+        usage.put("cached_input_tokens", answer.usage().cachedInputTokens());
+        out.putObject("verification").put("status", "not_configured");
+        return ApiResponse.json(200, out.toString());
+    }
+}

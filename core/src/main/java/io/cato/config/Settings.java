@@ -1,0 +1,52 @@
+package io.cato.config;
+
+import io.cato.model.TierConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every setting Cato reads, validated once at start; see {@link SettingsLoader} for the sources. */
+public record Settings(int port, Path dataDir, Optional<String> adminToken, int rolloutPercentage,
+                       Optional<Legacy> legacy, List<TierConfig> tiers, List<String> fallbackChain,
+                       Duration sessionTtl, int maxTurnsRead, Duration idempotencyWindow, int maxBodyBytes,
+                       Duration requestTimeout, int defaultMaxTokens, Tables tables) {
+
+    /** The legacy OpenAI-compatible endpoint that traffic not yet on Cato goes to. */
+    public record Legacy(URI baseUrl, Optional<String> apiKey, String model, Duration timeout) {
+    }
+
+    /** DynamoDB table names; the same names the SAM template gives them per stage. */
+    public record Tables(String sessions, String idempotency) {
+    }
+
+    public Settings {
+        tiers = List.copyOf(tiers);
+        fallbackChain = List.copyOf(fallbackChain);
+        if (port < 0 || port > 65_535) {
+            throw new InvalidSettingsException("port must be 0..65535");
+        }
+        if (rolloutPercentage < 0 || rolloutPercentage > 100) {
+            throw new InvalidSettingsException("rollout.percentage must be 0..100");
+        }
+        for (String name : fallbackChain) {
+            if (tiers.stream().noneMatch(t -> t.name().equals(name))) {
+                throw new InvalidSettingsException("fallback_chain names unknown tier '" + name + "'");
+            }
+        }
+        if (maxBodyBytes < 1024) {
+            throw new InvalidSettingsException("limits.max_body_bytes must be at least 1024");
+        }
+    }
+
+    public Settings withPort(int newPort) {
+        return new Settings(newPort, dataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables);
+    }
+
+    public Settings withDataDir(Path newDataDir) {
+        return new Settings(port, newDataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables);
+    }
+}

@@ -1,0 +1,160 @@
+package io.cato.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.api.Json;
+import io.cato.model.Provider;
+import io.cato.model.TierConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads configuration in layers, each overriding the one before: the shipped defaults, a JSON
+ * file ({@code --config} or {@code CATO_CONFIG}), inline JSON in {@code CATO_CONFIG_JSON}, then
+ * single environment variables ({@code CATO_PORT}, {@code CATO_TIER_<NAME>_BASE_URL}, ...).
+ */
+public final class SettingsLoader {
+    private final ObjectMapper mapper = Json.newMapper();
+    private final Map<String, String> env;
+
+    public SettingsLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public Settings load(Optional<Path> configFile) {
+        ObjectNode root = defaults();
+        Optional<Path> file = configFile.or(() -> Optional.ofNullable(env.get("CATO_CONFIG")).map(Path::of));
+        file.ifPresent(path -> merge(root, readFile(path)));
+        Optional.ofNullable(env.get("CATO_CONFIG_JSON")).ifPresent(json -> merge(root, parse(json, "CATO_CONFIG_JSON")));
+        applyEnvironment(root);
+        return toSettings(root);
+    }
+
+    private ObjectNode defaults() {
+        try (InputStream in = SettingsLoader.class.getResourceAsStream("defaults.json")) {
+            return (ObjectNode) mapper.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("the shipped defaults are unreadable", e);
+        }
+    }
+
+    private JsonNode readFile(Path path) {
+        try {
+            return parse(Files.readString(path), path.toString());
+        } catch (IOException e) {
+            throw new InvalidSettingsException("cannot read config file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode parse(String json, String source) {
+        try {
+            JsonNode node = mapper.readTree(json);
+            if (node == null || !node.isObject()) {
+                throw new InvalidSettingsException(source + " must hold a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new InvalidSettingsException(source + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Objects merge key by key; anything else (arrays included) replaces. */
+    static void merge(ObjectNode target, JsonNode overlay) {
+        overlay.properties().forEach(entry -> {
+            JsonNode existing = target.get(entry.getKey());
+            if (existing instanceof ObjectNode object && entry.getValue().isObject()) {
+                merge(object, entry.getValue());
+            } else {
+                target.set(entry.getKey(), entry.getValue());
+            }
+        });
+    }
+
+    private void applyEnvironment(ObjectNode root) {
+        envValue("CATO_PORT").ifPresent(v -> root.put("port", integer("CATO_PORT", v)));
+        envValue("CATO_DATA_DIR").ifPresent(v -> root.put("data_dir", v));
+        envValue("CATO_ADMIN_TOKEN").ifPresent(v -> root.put("admin_token", v));
+        envValue("CATO_ROLLOUT_PERCENTAGE").ifPresent(v ->
+                root.with("rollout").put("percentage", integer("CATO_ROLLOUT_PERCENTAGE", v)));
+        envValue("CATO_LEGACY_BASE_URL").ifPresent(v -> root.with("legacy").put("base_url", v));
+        envValue("CATO_LEGACY_API_KEY").ifPresent(v -> root.with("legacy").put("api_key", v));
+        envValue("CATO_SESSIONS_TABLE").ifPresent(v -> root.with("tables").put("sessions", v));
+        envValue("CATO_IDEMPOTENCY_TABLE").ifPresent(v -> root.with("tables").put("idempotency", v));
+        for (JsonNode tier : root.withArray("tiers")) {
+            String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+            envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
+            envValue(prefix + "API_KEY").ifPresent(v -> ((ObjectNode) tier).put("api_key", v));
+            envValue(prefix + "MODEL_ID").ifPresent(v -> ((ObjectNode) tier).put("model_id", v));
+        }
+    }
+
+    private Optional<String> envValue(String name) {
+        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingsException(name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private Settings toSettings(JsonNode root) {
+        try {
+            JsonNode limits = root.path("limits");
+            return new Settings(root.path("port").asInt(), Path.of(root.path("data_dir").asText(".cato")),
+                    text(root, "admin_token"), root.path("rollout").path("percentage").asInt(100),
+                    legacy(root.path("legacy")), tiers(root.path("tiers")), names(root.path("fallback_chain")),
+                    Duration.ofHours(root.path("session").path("ttl_hours").asLong(720)),
+                    root.path("session").path("max_turns_read").asInt(50),
+                    Duration.ofSeconds(root.path("idempotency").path("window_seconds").asLong(3600)),
+                    limits.path("max_body_bytes").asInt(1_048_576),
+                    Duration.ofMillis(limits.path("request_timeout_ms").asLong(30_000)),
+                    limits.path("default_max_tokens").asInt(1024),
+                    new Settings.Tables(root.path("tables").path("sessions").asText(),
+                            root.path("tables").path("idempotency").asText()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException(e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Settings.Legacy> legacy(JsonNode legacy) {
+        return text(legacy, "base_url").map(url -> new Settings.Legacy(URI.create(url), text(legacy, "api_key"),
+                legacy.path("model").asText("gpt-4o-mini"), Duration.ofMillis(legacy.path("timeout_ms").asLong(30_000))));
+    }
+
+    private static List<TierConfig> tiers(JsonNode array) {
+        List<TierConfig> tiers = new ArrayList<>();
+        for (JsonNode t : array) {
+            tiers.add(new TierConfig(t.path("name").asText(), Provider.parse(t.path("provider").asText("openai")),
+                    t.path("model_id").asText(), text(t, "base_url"), text(t, "api_key"),
+                    new TierConfig.Prices(t.path("price_input_per_1k").asDouble(0),
+                            t.path("price_output_per_1k").asDouble(0), t.path("price_cached_input_per_1k").asDouble(0)),
+                    Duration.ofMillis(t.path("timeout_ms").asLong(20_000)), t.path("context_window").asInt(8192),
+                    t.path("history_budget").asInt(4096), t.path("max_output_tokens").asInt(1024)));
+        }
+        return tiers;
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText());
+    }
+}

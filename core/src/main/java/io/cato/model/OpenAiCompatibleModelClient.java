@@ -1,0 +1,177 @@
+package io.cato.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * A tier served by anything that speaks OpenAI's chat completions API: vLLM, Ollama, llama.cpp,
+ * or the legacy LiteLLM proxy. Provider errors become typed {@link ModelFailure}s here.
+ */
+public final class OpenAiCompatibleModelClient implements ModelClient {
+    private final TierConfig tier;
+    private final URI endpoint;
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+
+    public OpenAiCompatibleModelClient(TierConfig tier, HttpClient http, ObjectMapper mapper) {
+        this.tier = tier;
+        String base = tier.baseUrl().orElseThrow(() -> new IllegalArgumentException(tier.name() + " has no base_url"));
+        this.endpoint = URI.create(base.replaceAll("/+$", "") + "/chat/completions");
+        this.http = http;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public ModelReply complete(ModelRequest request) {
+        HttpResponse<InputStream> response = send(request, false);
+        try (InputStream body = response.body()) {
+            JsonNode json = mapper.readTree(body);
+            JsonNode choice = json.path("choices").path(0);
+            if ("content_filter".equals(choice.path("finish_reason").asText())) {
+                throw failure(new ModelFailure.Refused("finish_reason content_filter"));
+            }
+            JsonNode content = choice.path("message").path("content");
+            if (!content.isTextual()) {
+                throw failure(new ModelFailure.Unavailable("response without choices[0].message.content"));
+            }
+            return new ModelReply(content.asText(), json.path("model").asText(tier.modelId()), usage(json.path("usage")));
+        } catch (IOException e) {
+            throw failure(new ModelFailure.Unavailable("unreadable response: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    @Override
+    public ModelReply stream(ModelRequest request, Consumer<String> onDelta) {
+        HttpResponse<InputStream> response = send(request, true);
+        StringBuilder text = new StringBuilder();
+        String model = tier.modelId();
+        TokenUsage usage = null;
+        try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.startsWith("data:")) {
+                    continue;
+                }
+                String data = line.substring(5).strip();
+                if (data.equals("[DONE]")) {
+                    break;
+                }
+                JsonNode chunk = mapper.readTree(data);
+                model = chunk.path("model").asText(model);
+                if (chunk.hasNonNull("usage")) {
+                    usage = usage(chunk.get("usage"));
+                }
+                String delta = chunk.path("choices").path(0).path("delta").path("content").asText("");
+                if (!delta.isEmpty()) {
+                    text.append(delta);
+                    onDelta.accept(delta);
+                }
+            }
+        } catch (IOException e) {
+            throw failure(new ModelFailure.Unavailable("stream broke: " + e.getClass().getSimpleName()));
+        }
+        return new ModelReply(text.toString(), model, usage != null ? usage : estimated(request, text));
+    }
+
+    private HttpResponse<InputStream> send(ModelRequest request, boolean stream) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(min(tier.timeout(), request.deadline()))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(request, stream)));
+        tier.apiKey().ifPresent(key -> builder.header("authorization", "Bearer " + key));
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpTimeoutException e) {
+            throw failure(new ModelFailure.TimedOut("no response within " + min(tier.timeout(), request.deadline())));
+        } catch (IOException e) {
+            throw failure(new ModelFailure.Unavailable(e.getClass().getSimpleName()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(new ModelFailure.Unavailable("interrupted"));
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw failure(classify(response.statusCode(), drain(response.body())));
+        }
+        return response;
+    }
+
+    private byte[] body(ModelRequest request, boolean stream) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("model", tier.modelId());
+        ArrayNode messages = body.putArray("messages");
+        if (request.system() != null && !request.system().isBlank()) {
+            messages.addObject().put("role", "system").put("content", request.system());
+        }
+        for (ChatMessage message : request.messages()) {
+            messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content", message.content());
+        }
+        body.put("max_tokens", Math.min(request.maxTokens(), tier.maxOutputTokens()));
+        body.put("temperature", request.temperature());
+        if (stream) {
+            body.put("stream", true);
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Maps an error status to a failure type, reading OpenAI's and vLLM's error bodies. */
+    static ModelFailure classify(int status, String body) {
+        String lower = body.toLowerCase(Locale.ROOT);
+        if (status == 429) {
+            return new ModelFailure.Throttled("HTTP 429");
+        }
+        if (status == 408 || status == 504) {
+            return new ModelFailure.TimedOut("HTTP " + status);
+        }
+        if (status == 400 && (lower.contains("context_length") || lower.contains("maximum context length")
+                || lower.contains("context window"))) {
+            return new ModelFailure.ContextTooLong("HTTP 400 context length");
+        }
+        if (lower.contains("content_filter") || lower.contains("content_policy") || lower.contains("content policy")) {
+            return new ModelFailure.Refused("HTTP " + status + " content policy");
+        }
+        return new ModelFailure.Unavailable("HTTP " + status);
+    }
+
+    private static TokenUsage usage(JsonNode usage) {
+        return new TokenUsage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0),
+                usage.path("prompt_tokens_details").path("cached_tokens").asInt(0));
+    }
+
+    private static TokenUsage estimated(ModelRequest request, CharSequence answer) {
+        int input = request.messages().stream().mapToInt(m -> io.cato.session.TokenEstimator.estimateMessage(m.content())).sum();
+        return new TokenUsage(input, io.cato.session.TokenEstimator.estimate(answer.toString()), 0);
+    }
+
+    private static String drain(InputStream body) {
+        try (body) {
+            return new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private ModelCallException failure(ModelFailure failure) {
+        return new ModelCallException(tier.name(), failure);
+    }
+}

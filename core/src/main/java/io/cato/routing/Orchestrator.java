@@ -1,0 +1,150 @@
+package io.cato.routing;
+
+import io.cato.model.ChatMessage;
+import io.cato.model.MemoryAnswerer;
+import io.cato.model.ModelCallException;
+import io.cato.model.ModelReply;
+import io.cato.model.ModelRequest;
+import io.cato.model.TierConfig;
+import io.cato.session.ContextAssembler;
+import io.cato.session.SessionStore;
+import io.cato.session.TokenEstimator;
+import io.cato.session.Turn;
+import io.cato.session.TurnDraft;
+import io.cato.status.ServiceStats;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Answers a query: reads the session, walks the fallback chain until a tier answers, records
+ * the turn. The one entry point both the Lambda function and the local server call.
+ */
+public final class Orchestrator {
+    private static final Logger LOG = Logger.getLogger(Orchestrator.class.getName());
+
+    /** Settings of the answer path. */
+    public record Limits(int maxTurnsRead, int defaultMaxTokens, double defaultTemperature, Duration deadline) {
+    }
+
+    private final SessionStore sessions;
+    private final Tiers tiers;
+    private final ServiceStats stats;
+    private final Clock clock;
+    private final Limits limits;
+
+    public Orchestrator(SessionStore sessions, Tiers tiers, ServiceStats stats, Clock clock, Limits limits) {
+        this.sessions = sessions;
+        this.tiers = tiers;
+        this.stats = stats;
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    /** A query with its conversation loaded, ready to be answered. */
+    public record Prepared(QueryCommand command, List<Turn> turns, long startedNanos) {
+    }
+
+    /** Reads what the answer needs from the stores, so their failures surface before any answer starts. */
+    public Prepared prepare(QueryCommand command) {
+        long started = System.nanoTime();
+        List<Turn> turns = command.session().isPresent() && command.history().isEmpty()
+                ? sessions.latest(command.session().get().storageKey(), limits.maxTurnsRead())
+                : List.of();
+        return new Prepared(command, turns, started);
+    }
+
+    /** @param onDelta receives the answer as it is produced; null for a whole answer at once */
+    public Answer answer(QueryCommand command, Consumer<String> onDelta) {
+        return answer(prepare(command), onDelta);
+    }
+
+    public Answer answer(Prepared prepared, Consumer<String> onDelta) {
+        QueryCommand command = prepared.command();
+        List<Turn> turns = prepared.turns();
+        long started = prepared.startedNanos();
+        StreamGuard guard = new StreamGuard(onDelta);
+        Optional<String> firstChoice = Optional.empty();
+        for (Tier tier : tiers.chain()) {
+            firstChoice = firstChoice.or(() -> Optional.of(tier.name()));
+            ModelRequest request = requestFor(tier.config(), command, turns);
+            long tierStarted = System.nanoTime();
+            try {
+                ModelReply reply = onDelta == null ? tier.client().complete(request) : tier.client().stream(request, guard);
+                stats.recordCall(tier.name(), millisSince(tierStarted), false);
+                return finish(command, tier, reply, firstChoice.filter(name -> !name.equals(tier.name())), started);
+            } catch (ModelCallException e) {
+                stats.recordCall(tier.name(), millisSince(tierStarted), true);
+                LOG.warning(() -> "tier failed, trying the next: " + e.getMessage());
+                if (guard.started) {
+                    throw new StreamInterruptedException(tier.name(), e);
+                }
+            }
+        }
+        throw new IllegalStateException("the memory tier closes every chain and does not fail");
+    }
+
+    private ModelRequest requestFor(TierConfig tier, QueryCommand command, List<Turn> turns) {
+        int queryTokens = TokenEstimator.estimateMessage(command.query())
+                + command.system().map(TokenEstimator::estimateMessage).orElse(0);
+        int budget = Math.max(0, tier.historyBudget() - queryTokens);
+        List<ChatMessage> messages = new ArrayList<>(command.history().isEmpty()
+                ? ContextAssembler.fit(turns, budget)
+                : fitClientHistory(command.history(), budget));
+        messages.add(ChatMessage.user(command.query()));
+        int maxTokens = command.maxTokens().orElse(limits.defaultMaxTokens());
+        return new ModelRequest(command.system().orElse(null), messages, maxTokens,
+                command.temperature().orElse(limits.defaultTemperature()), limits.deadline());
+    }
+
+    private static List<ChatMessage> fitClientHistory(List<ChatMessage> history, int budget) {
+        List<ChatMessage> kept = new ArrayList<>();
+        int used = 0;
+        for (int i = history.size() - 1; i >= 0; i--) {
+            used += TokenEstimator.estimateMessage(history.get(i).content());
+            if (used > budget) {
+                break;
+            }
+            kept.addFirst(history.get(i));
+        }
+        return kept;
+    }
+
+    private Answer finish(QueryCommand command, Tier tier, ModelReply reply, Optional<String> fallbackFrom, long started) {
+        long turn = command.session()
+                .map(key -> sessions.append(key.storageKey(),
+                        new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant())).seq())
+                .orElse(0L);
+        double cost = tier.config().prices().cost(reply.usage());
+        boolean degraded = MemoryAnswerer.MODEL.equals(tier.config().modelId());
+        String reason = fallbackFrom.isPresent() ? "fallback" : "first_available_in_chain";
+        long latency = millisSince(started);
+        stats.recordAnswer(tier.name(), latency, cost, fallbackFrom.isPresent());
+        return new Answer(reply.text(), reply.model(), tier.name(), reason, fallbackFrom, false, cost, reply.usage(),
+                latency, degraded, turn);
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    /** Passes deltas on and remembers whether any reached the caller. */
+    private static final class StreamGuard implements Consumer<String> {
+        private final Consumer<String> target;
+        private boolean started;
+
+        StreamGuard(Consumer<String> target) {
+            this.target = target;
+        }
+
+        @Override
+        public void accept(String delta) {
+            started = true;
+            target.accept(delta);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.cato.routing;
+
+import io.cato.model.ChatMessage;
+import io.cato.session.SessionKey;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One query to answer, as both APIs describe it.
+ *
+ * @param session the conversation to read and extend; empty for a stateless request
+ * @param history messages the client sent itself (OpenAI clients keep their own history);
+ *     used instead of the stored turns when not empty
+ */
+public record QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
+                           Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
+                           Optional<Double> temperature) {
+
+    public QueryCommand {
+        history = List.copyOf(history);
+    }
+
+    public static QueryCommand simple(String tenant, SessionKey session, String query) {
+        return new QueryCommand(tenant, Optional.of(session), query, Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty());
+    }
+}

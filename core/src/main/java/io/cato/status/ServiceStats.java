@@ -1,0 +1,94 @@
+package io.cato.status;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters behind the status endpoint: per tier latency, errors and cost, and request totals. */
+public final class ServiceStats {
+    private static final int RESERVOIR = 2048;
+    private final Map<String, TierStats> tiers = new ConcurrentHashMap<>();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder legacyRequests = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+
+    /** One call to a tier, answered or failed. */
+    public void recordCall(String tier, long latencyMs, boolean failed) {
+        TierStats stats = tier(tier);
+        stats.calls.increment();
+        if (failed) {
+            stats.errors.increment();
+        }
+        stats.latencies.record(latencyMs);
+    }
+
+    /** One answer served by a tier. */
+    public void recordAnswer(String tier, long latencyMs, double costUsd, boolean fallback) {
+        requests.increment();
+        TierStats stats = tier(tier);
+        stats.answers.increment();
+        stats.cost.add(costUsd);
+        if (fallback) {
+            stats.fallbacksInto.increment();
+        }
+    }
+
+    public void recordLegacy() {
+        legacyRequests.increment();
+    }
+
+    public void recordRejected() {
+        rejected.increment();
+    }
+
+    private TierStats tier(String name) {
+        return tiers.computeIfAbsent(name, k -> new TierStats());
+    }
+
+    public Snapshot snapshot() {
+        Map<String, TierSnapshot> perTier = new TreeMap<>();
+        tiers.forEach((name, s) -> perTier.put(name, new TierSnapshot(s.calls.sum(), s.answers.sum(), s.errors.sum(),
+                s.fallbacksInto.sum(), s.cost.sum(), s.latencies.percentile(0.50), s.latencies.percentile(0.99))));
+        return new Snapshot(requests.sum(), legacyRequests.sum(), rejected.sum(), perTier);
+    }
+
+    public record Snapshot(long answered, long legacy, long rejected, Map<String, TierSnapshot> tiers) {
+    }
+
+    public record TierSnapshot(long calls, long answers, long errors, long fallbacksInto, double costUsd,
+                               long latencyP50Ms, long latencyP99Ms) {
+    }
+
+    private static final class TierStats {
+        final LongAdder calls = new LongAdder();
+        final LongAdder answers = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final LongAdder fallbacksInto = new LongAdder();
+        final DoubleAdder cost = new DoubleAdder();
+        final Reservoir latencies = new Reservoir();
+    }
+
+    /** The latest latencies, enough for a stable p99 without keeping every sample. */
+    private static final class Reservoir {
+        private final long[] samples = new long[RESERVOIR];
+        private final AtomicLong count = new AtomicLong();
+
+        void record(long value) {
+            samples[(int) (count.getAndIncrement() % RESERVOIR)] = value;
+        }
+
+        long percentile(double p) {
+            int n = (int) Math.min(count.get(), RESERVOIR);
+            if (n == 0) {
+                return 0;
+            }
+            long[] copy = Arrays.copyOf(samples, n);
+            Arrays.sort(copy);
+            return copy[Math.min(n - 1, (int) Math.ceil(p * n) - 1)];
+        }
+    }
+}

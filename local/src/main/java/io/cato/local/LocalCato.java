@@ -1,0 +1,72 @@
+package io.cato.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cato.api.CatoApi;
+import io.cato.api.Json;
+import io.cato.aws.AwsClients;
+import io.cato.aws.CatoWiring;
+import io.cato.aws.dynamodb.CatoTables;
+import io.cato.config.Settings;
+import io.cato.rollout.FixedRolloutFlag;
+import java.util.Optional;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The embedded default: DynamoDB Local persisted in the data directory, the same API and core
+ * as the Lambda function, served over HTTP. Closing it stops everything it started.
+ */
+public final class LocalCato implements AutoCloseable {
+    private final EmbeddedDynamoDb dynamoDb;
+    private final DynamoDbClient dynamo;
+    private final LocalServer server;
+    private final AdminToken adminToken;
+
+    private LocalCato(EmbeddedDynamoDb dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken) {
+        this.dynamoDb = dynamoDb;
+        this.dynamo = dynamo;
+        this.server = server;
+        this.adminToken = adminToken;
+    }
+
+    public static LocalCato start(Settings settings, String host) {
+        AdminToken token = AdminToken.resolve(settings.adminToken(), settings.dataDir());
+        Settings effective = new Settings(settings.port(), settings.dataDir(), Optional.of(token.value()),
+                settings.rolloutPercentage(), settings.legacy(), settings.tiers(), settings.fallbackChain(),
+                settings.sessionTtl(), settings.maxTurnsRead(), settings.idempotencyWindow(), settings.maxBodyBytes(),
+                settings.requestTimeout(), settings.defaultMaxTokens(), settings.tables());
+        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb"));
+        DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1, Optional.of(dynamoDb.endpoint())).dynamoDb();
+        try {
+            CatoTables.createIfMissing(dynamo, effective.tables());
+            ObjectMapper mapper = Json.newMapper();
+            CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
+                    CatoWiring.httpClient(), java.time.Clock.systemUTC());
+            LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes()).start();
+            return new LocalCato(dynamoDb, dynamo, server, token);
+        } catch (RuntimeException e) {
+            dynamo.close();
+            dynamoDb.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String adminToken() {
+        return adminToken.value();
+    }
+
+    boolean adminTokenGenerated() {
+        return adminToken.generated();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        dynamo.close();
+        dynamoDb.close();
+    }
+}

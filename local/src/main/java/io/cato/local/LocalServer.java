@@ -1,0 +1,123 @@
+package io.cato.local;
+
+import io.cato.api.ApiException;
+import io.cato.api.ApiRequest;
+import io.cato.api.ApiResponse;
+import io.cato.api.CatoApi;
+import io.cato.api.ErrorCode;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Serves {@link CatoApi} over HTTP on one machine. Each request runs on a virtual thread, so a
+ * request waiting on a model holds no platform thread.
+ */
+public final class LocalServer implements AutoCloseable {
+    private static final int MAX_HEADER_BYTES = 16 * 1024;
+    private final Server server;
+    private final ServerConnector connector;
+
+    public LocalServer(CatoApi api, String host, int port, int maxBodyBytes) {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("cato-http");
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new ApiHandler(api, maxBodyBytes));
+        server.setErrorHandler(new JsonErrorHandler());
+    }
+
+    public LocalServer start() {
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server did not start on port " + connector.getPort(), e);
+        }
+        return this;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server did not stop cleanly", e);
+        }
+    }
+
+    /** Reads the request (bounded), hands it to the API, writes the answer back, streaming if asked. */
+    private static final class ApiHandler extends Handler.Abstract {
+        private final CatoApi api;
+        private final int maxBodyBytes;
+
+        ApiHandler(CatoApi api, int maxBodyBytes) {
+            this.api = api;
+            this.maxBodyBytes = maxBodyBytes;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            ApiResponse answer;
+            try {
+                answer = api.handle(ApiRequest.of(request.getMethod(), Request.getPathInContext(request),
+                        headers(request), body(request)));
+            } catch (ApiException tooLarge) {
+                answer = api.errors().of(tooLarge);
+            }
+            response.setStatus(answer.status());
+            answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                answer.body().writeTo(out);
+            }
+            callback.succeeded();
+            return true;
+        }
+
+        private byte[] body(Request request) throws java.io.IOException {
+            long declared = request.getLength();
+            if (declared > maxBodyBytes) {
+                throw new ApiException(ErrorCode.BODY_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes");
+            }
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                byte[] body = in.readNBytes(maxBodyBytes + 1);
+                if (body.length > maxBodyBytes) {
+                    throw new ApiException(ErrorCode.BODY_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes");
+                }
+                return body;
+            }
+        }
+
+        private static Map<String, String> headers(Request request) {
+            Map<String, String> headers = new HashMap<>();
+            for (HttpField field : request.getHeaders()) {
+                headers.merge(field.getName().toLowerCase(Locale.ROOT), field.getValue(), (a, b) -> a + "," + b);
+            }
+            return headers;
+        }
+    }
+}
