@@ -1,0 +1,53 @@
+package io.cato.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+
+    @Test
+    void defaults_haveOnlyTheMemoryTierEnabled() {
+        Settings settings = new SettingsLoader(Map.of()).load(Optional.empty());
+
+        assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.rolloutPercentage()).isEqualTo(100);
+        assertThat(settings.legacy()).isEmpty();
+        assertThat(settings.tiers()).filteredOn(t -> t.enabled()).extracting(t -> t.name()).containsExactly("memory");
+    }
+
+    @Test
+    void file_thenInlineJson_thenVariables_overrideInThatOrder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cato.json");
+        Files.writeString(file, "{\"port\": 9000, \"rollout\": {\"percentage\": 10}, \"admin_token\": \"from-file\"}");
+        Map<String, String> env = Map.of(
+                "CATO_CONFIG_JSON", "{\"rollout\": {\"percentage\": 20}}",
+                "CATO_ADMIN_TOKEN", "from-env",
+                "CATO_TIER_SHADOW_BASE_URL", "http://127.0.0.1:8000/v1",
+                "CATO_LEGACY_BASE_URL", "http://127.0.0.1:4000/v1");
+
+        Settings settings = new SettingsLoader(env).load(Optional.of(file));
+
+        assertThat(settings.port()).isEqualTo(9000);
+        assertThat(settings.rolloutPercentage()).isEqualTo(20);
+        assertThat(settings.adminToken()).contains("from-env");
+        assertThat(settings.tiers().getFirst().baseUrl()).contains("http://127.0.0.1:8000/v1");
+        assertThat(settings.legacy()).isPresent();
+    }
+
+    @Test
+    void invalidValues_areRefusedAtStart() {
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_ROLLOUT_PERCENTAGE", "150")).load(Optional.empty()))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("percentage");
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_PORT", "eighty")).load(Optional.empty()))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("CATO_PORT");
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_CONFIG_JSON", "{\"fallback_chain\": [\"nope\"]}"))
+                .load(Optional.empty())).isInstanceOf(InvalidSettingsException.class).hasMessageContaining("nope");
+    }
+}

@@ -1,0 +1,91 @@
+package io.cato.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cato.api.Json;
+import io.cato.testing.OpenAiStub;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OpenAiCompatibleModelClientTest {
+    private final OpenAiStub stub = new OpenAiStub().answering("Paris is the capital.").model("llama-3-8b");
+
+    private OpenAiCompatibleModelClient client(Duration timeout) {
+        TierConfig tier = new TierConfig("shadow", Provider.OPENAI, "llama-3-8b", Optional.of(stub.baseUrl().toString()),
+                Optional.of("secret"), TierConfig.Prices.FREE, timeout, 8192, 4096, 512);
+        return new OpenAiCompatibleModelClient(tier, HttpClient.newHttpClient(), Json.newMapper());
+    }
+
+    private static ModelRequest request() {
+        return new ModelRequest("be brief", List.of(ChatMessage.user("Capital of France?")), 100, 0.2,
+                Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() {
+        stub.close();
+    }
+
+    @Test
+    void complete_returnsTextModelAndUsage_andSendsTheChatShape() {
+        ModelReply reply = client(Duration.ofSeconds(5)).complete(request());
+
+        assertThat(reply).isEqualTo(new ModelReply("Paris is the capital.", "llama-3-8b", new TokenUsage(12, 5, 0)));
+        assertThat(stub.requestBodies().getFirst())
+                .contains("\"model\":\"llama-3-8b\"", "\"role\":\"system\"", "\"content\":\"be brief\"",
+                        "\"content\":\"Capital of France?\"", "\"max_tokens\":100");
+    }
+
+    @Test
+    void stream_passesDeltasOnInOrder() {
+        List<String> deltas = new ArrayList<>();
+        ModelReply reply = client(Duration.ofSeconds(5)).stream(request(), deltas::add);
+
+        assertThat(String.join("", deltas)).isEqualTo("Paris is the capital.");
+        assertThat(deltas).hasSizeGreaterThan(1);
+        assertThat(reply.text()).isEqualTo("Paris is the capital.");
+        assertThat(reply.usage().inputTokens()).isEqualTo(12);
+    }
+
+    @Test
+    void status429_isThrottled() {
+        stub.failingWith(429);
+        assertThatThrownBy(() -> client(Duration.ofSeconds(5)).complete(request()))
+                .isInstanceOfSatisfying(ModelCallException.class,
+                        e -> assertThat(e.failure()).isInstanceOf(ModelFailure.Throttled.class));
+    }
+
+    @Test
+    void status500_isUnavailable() {
+        stub.failingWith(500);
+        assertThatThrownBy(() -> client(Duration.ofSeconds(5)).complete(request()))
+                .isInstanceOfSatisfying(ModelCallException.class,
+                        e -> assertThat(e.failure()).isInstanceOf(ModelFailure.Unavailable.class));
+    }
+
+    @Test
+    void slowerThanTheTimeout_isTimedOut() {
+        stub.delay(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> client(Duration.ofMillis(200)).complete(request()))
+                .isInstanceOfSatisfying(ModelCallException.class,
+                        e -> assertThat(e.failure()).isInstanceOf(ModelFailure.TimedOut.class));
+    }
+
+    @Test
+    void classify_readsContextLengthAndContentPolicyErrors() {
+        assertThat(OpenAiCompatibleModelClient.classify(400,
+                "{\"error\":{\"code\":\"context_length_exceeded\"}}")).isInstanceOf(ModelFailure.ContextTooLong.class);
+        assertThat(OpenAiCompatibleModelClient.classify(400,
+                "This model's maximum context length is 8192 tokens")).isInstanceOf(ModelFailure.ContextTooLong.class);
+        assertThat(OpenAiCompatibleModelClient.classify(400,
+                "{\"error\":{\"code\":\"content_filter\"}}")).isInstanceOf(ModelFailure.Refused.class);
+        assertThat(OpenAiCompatibleModelClient.classify(504, "")).isInstanceOf(ModelFailure.TimedOut.class);
+        assertThat(OpenAiCompatibleModelClient.classify(401, "")).isInstanceOf(ModelFailure.Unavailable.class);
+    }
+}

@@ -1,0 +1,43 @@
+package io.cato.testing;
+
+import io.cato.api.AdminAuth;
+import io.cato.api.CatoApi;
+import io.cato.api.Idempotency;
+import io.cato.api.Json;
+import io.cato.idempotency.IdempotencyStore;
+import io.cato.idempotency.InMemoryIdempotencyStore;
+import io.cato.rollout.FixedRolloutFlag;
+import io.cato.rollout.LegacyRoute;
+import io.cato.routing.Orchestrator;
+import io.cato.routing.Tier;
+import io.cato.routing.Tiers;
+import io.cato.session.InMemorySessionStore;
+import io.cato.session.SessionStore;
+import io.cato.status.ServiceStats;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Cato's API over in-memory stores, for tests of core behaviour. */
+public final class InMemoryCato {
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
+    public final SessionStore sessions = new InMemorySessionStore();
+    public final IdempotencyStore idempotency = new InMemoryIdempotencyStore(Clock.systemUTC(), Duration.ofHours(1));
+    public final ServiceStats stats = new ServiceStats();
+
+    public CatoApi api(List<Tier> tiers, List<String> chain) {
+        return api(tiers, chain, 100, Optional.empty());
+    }
+
+    public CatoApi api(List<Tier> tiers, List<String> chain, int rollout, Optional<LegacyRoute> legacy) {
+        Tiers chained = new Tiers(tiers, chain);
+        Orchestrator orchestrator = new Orchestrator(sessions, chained, stats, Clock.systemUTC(),
+                new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5)));
+        return new CatoApi(new CatoApi.Parts(Json.newMapper(), orchestrator, chained,
+                new Idempotency(idempotency, Duration.ofSeconds(10)), new FixedRolloutFlag(rollout), legacy,
+                new AdminAuth(Optional.of(ADMIN_TOKEN)), List.of(), stats, Clock.systemUTC(), 1_048_576,
+                Duration.ofSeconds(5)));
+    }
+}

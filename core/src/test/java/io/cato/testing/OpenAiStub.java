@@ -1,0 +1,124 @@
+package io.cato.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A loopback server speaking OpenAI's chat completions API (plain and streamed), the way vLLM
+ * and LiteLLM answer. It counts and keeps the requests it receives; its answer, delay and
+ * failure status can be changed while it runs.
+ */
+public final class OpenAiStub implements AutoCloseable {
+    private final HttpServer server;
+    private final AtomicInteger calls = new AtomicInteger();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private volatile String answer = "stub answer";
+    private volatile String model = "stub-model";
+    private volatile Duration delay = Duration.ZERO;
+    private volatile int failWithStatus;
+
+    public OpenAiStub() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/v1/chat/completions", this::handle);
+        server.start();
+    }
+
+    public OpenAiStub answering(String text) {
+        this.answer = text;
+        return this;
+    }
+
+    public OpenAiStub model(String id) {
+        this.model = id;
+        return this;
+    }
+
+    public OpenAiStub delay(Duration value) {
+        this.delay = value;
+        return this;
+    }
+
+    /** Answers every request with this HTTP status (0 to answer normally). */
+    public OpenAiStub failingWith(int status) {
+        this.failWithStatus = status;
+        return this;
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    public List<String> requestBodies() {
+        return List.copyOf(bodies);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        calls.incrementAndGet();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        bodies.add(body);
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failWithStatus != 0) {
+            send(exchange, failWithStatus, "application/json", "{\"error\":{\"message\":\"stub failure\"}}");
+        } else if (body.contains("\"stream\":true")) {
+            send(exchange, 200, "text/event-stream", streamed());
+        } else {
+            send(exchange, 200, "application/json", "{\"id\":\"cmpl-1\",\"object\":\"chat.completion\",\"model\":\""
+                    + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                    + quote(answer) + "},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17}}");
+        }
+    }
+
+    private String streamed() {
+        StringBuilder out = new StringBuilder();
+        for (String word : answer.split("(?<= )")) {
+            out.append("data: {\"model\":\"").append(model).append("\",\"choices\":[{\"index\":0,\"delta\":{\"content\":")
+                    .append(quote(word)).append("}}]}\n\n");
+        }
+        out.append("data: {\"model\":\"").append(model)
+                .append("\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5}}\n\n");
+        return out.append("data: [DONE]\n\n").toString();
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("content-type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
