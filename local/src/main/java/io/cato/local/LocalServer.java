@@ -29,6 +29,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class LocalServer implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    private static final long MAX_DRAINED_BYTES = 16L * 1024 * 1024;
     private final Server server;
     private final ServerConnector connector;
 
@@ -98,17 +99,28 @@ public final class LocalServer implements AutoCloseable {
             return true;
         }
 
+        /**
+         * The body, or a 413 once it passes the limit. An oversized body is still read and
+         * discarded (up to {@link #MAX_DRAINED_BYTES}) so the caller receives the error instead
+         * of a broken connection.
+         */
         private byte[] body(Request request) throws java.io.IOException {
-            long declared = request.getLength();
-            if (declared > maxBodyBytes) {
-                throw new ApiException(ErrorCode.BODY_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes");
-            }
             try (InputStream in = Content.Source.asInputStream(request)) {
                 byte[] body = in.readNBytes(maxBodyBytes + 1);
-                if (body.length > maxBodyBytes) {
+                if (body.length > maxBodyBytes || request.getLength() > maxBodyBytes) {
+                    drain(in);
                     throw new ApiException(ErrorCode.BODY_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes");
                 }
                 return body;
+            }
+        }
+
+        private static void drain(InputStream in) throws java.io.IOException {
+            byte[] sink = new byte[64 * 1024];
+            long drained = 0;
+            int n;
+            while (drained < MAX_DRAINED_BYTES && (n = in.read(sink)) > 0) {
+                drained += n;
             }
         }
 

@@ -1,0 +1,74 @@
+package io.cato.route;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.cato.api.ApiRequest;
+import io.cato.api.ApiResponse;
+import io.cato.api.CatoApi;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code route} function: an API Gateway REST proxy event in, Cato's answer out. It only
+ * translates; every decision is made by {@link CatoApi}, the same code the local server runs.
+ */
+public final class RouteHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private final CatoApi api;
+
+    /** Used by the Lambda runtime: everything is built from the environment, once per environment. */
+    public RouteHandler() {
+        this(RouteWiring.fromEnvironment().api());
+    }
+
+    public RouteHandler(CatoApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        ApiResponse response = api.handle(toRequest(event));
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(response.status())
+                .withHeaders(response.headers())
+                .withBody(new String(response.bodyBytes(), StandardCharsets.UTF_8))
+                .withIsBase64Encoded(false);
+    }
+
+    /** A stable tenant id for an API key; the key itself is a secret and is never stored. */
+    static String tenantOf(String apiKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
+            return "key-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    static ApiRequest toRequest(APIGatewayProxyRequestEvent event) {
+        Map<String, String> headers = new HashMap<>();
+        if (event.getHeaders() != null) {
+            event.getHeaders().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+        }
+        var identity = event.getRequestContext() == null ? null : event.getRequestContext().getIdentity();
+        // The tenant is whoever API Gateway authenticated by API key, never what the client claims.
+        headers.remove("x-cato-tenant");
+        Optional.ofNullable(identity).map(APIGatewayProxyRequestEvent.RequestIdentity::getApiKey)
+                .filter(key -> !key.isBlank()).ifPresent(key -> headers.put("x-cato-tenant", tenantOf(key)));
+        Optional<String> principal = Optional.ofNullable(identity)
+                .map(APIGatewayProxyRequestEvent.RequestIdentity::getUserArn).filter(arn -> !arn.isBlank());
+        String body = event.getBody();
+        byte[] bytes = body == null ? new byte[0]
+                : Boolean.TRUE.equals(event.getIsBase64Encoded()) ? Base64.getDecoder().decode(body)
+                : body.getBytes(StandardCharsets.UTF_8);
+        return new ApiRequest(event.getHttpMethod(), event.getPath(), headers, bytes, principal);
+    }
+}
