@@ -49,4 +49,9 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
         return new Settings(port, newDataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables);
     }
+
+    public Settings withAdminToken(String token) {
+        return new Settings(port, dataDir, Optional.of(token), rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables);
+    }
 }

@@ -31,10 +31,7 @@ public final class LocalCato implements AutoCloseable {
 
     public static LocalCato start(Settings settings, String host) {
         AdminToken token = AdminToken.resolve(settings.adminToken(), settings.dataDir());
-        Settings effective = new Settings(settings.port(), settings.dataDir(), Optional.of(token.value()),
-                settings.rolloutPercentage(), settings.legacy(), settings.tiers(), settings.fallbackChain(),
-                settings.sessionTtl(), settings.maxTurnsRead(), settings.idempotencyWindow(), settings.maxBodyBytes(),
-                settings.requestTimeout(), settings.defaultMaxTokens(), settings.tables());
+        Settings effective = settings.withAdminToken(token.value());
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb"));
         DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1, Optional.of(dynamoDb.endpoint())).dynamoDb();
         try {
