@@ -1,0 +1,89 @@
+package io.cato.cache;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * A one-hidden-layer ReLU network over a standardised {@link InteractionVector}; returns log-odds.
+ * Weights are stored row-major, one row of {@code inputs} weights per hidden unit.
+ */
+final class MlpHead implements InteractionHead {
+
+    private final float[] mean;
+    private final float[] scale;
+    private final float[] hiddenWeights;
+    private final float[] hiddenBias;
+    private final float[] outputWeights;
+    private final float outputBias;
+
+    MlpHead(float[] mean, float[] scale, float[] hiddenWeights, float[] hiddenBias, float[] outputWeights,
+            float outputBias) {
+        if (hiddenWeights.length != hiddenBias.length * mean.length || outputWeights.length != hiddenBias.length) {
+            throw new IllegalArgumentException("inconsistent head dimensions");
+        }
+        this.mean = mean;
+        this.scale = scale;
+        this.hiddenWeights = hiddenWeights;
+        this.hiddenBias = hiddenBias;
+        this.outputWeights = outputWeights;
+        this.outputBias = outputBias;
+    }
+
+    @Override
+    public double logOdds(float[] x) {
+        float[] z = standardise(x, mean, scale);
+        double out = outputBias;
+        int inputs = mean.length;
+        for (int h = 0; h < hiddenBias.length; h++) {
+            float a = hiddenBias[h];
+            int row = h * inputs;
+            for (int i = 0; i < inputs; i++) {
+                a += hiddenWeights[row + i] * z[i];
+            }
+            out += outputWeights[h] * Math.max(a, 0f);
+        }
+        return out;
+    }
+
+    static float[] standardise(float[] x, float[] mean, float[] scale) {
+        float[] z = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            z[i] = (x[i] - mean[i]) * scale[i];
+        }
+        return z;
+    }
+
+    @Override
+    public void writeTo(DataOutputStream out) throws IOException {
+        out.writeInt(mean.length);
+        out.writeInt(hiddenBias.length);
+        writeFloats(out, mean);
+        writeFloats(out, scale);
+        writeFloats(out, hiddenWeights);
+        writeFloats(out, hiddenBias);
+        writeFloats(out, outputWeights);
+        out.writeFloat(outputBias);
+    }
+
+    static MlpHead readFrom(DataInputStream in) throws IOException {
+        int inputs = in.readInt();
+        int hidden = in.readInt();
+        return new MlpHead(readFloats(in, inputs), readFloats(in, inputs), readFloats(in, inputs * hidden),
+                readFloats(in, hidden), readFloats(in, hidden), in.readFloat());
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        for (float v : values) {
+            out.writeFloat(v);
+        }
+    }
+
+    private static float[] readFloats(DataInputStream in, int n) throws IOException {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readFloat();
+        }
+        return values;
+    }
+}
