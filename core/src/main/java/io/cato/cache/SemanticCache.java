@@ -1,0 +1,211 @@
+package io.cato.cache;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The precision-first semantic cache: an exact tier (question form + scope, no embedding needed)
+ * in front of a vector tier where a hit needs a near neighbour AND the learned duplicate verifier
+ * to agree that both questions ask the same thing. A failing cache store never fails a query: the
+ * lookup reports a miss and the query goes to a model.
+ */
+public final class SemanticCache {
+    private static final Logger LOG = Logger.getLogger(SemanticCache.class.getName());
+    private static final int EVICT_EVERY_STORES = 256;
+
+    /** What a lookup found. */
+    public sealed interface Lookup {
+    }
+
+    /** A cached answer may be served. {@code tier} is "exact" or "vector". */
+    public record Hit(String entryId, String tier, String answer, String model, String answeredBy, Instant createdAt,
+                      Duration age, double similarity, double verifierScore) implements Lookup {
+    }
+
+    /** Nothing to serve; {@code encoding} is the question's encoding when one was computed, for {@link #store}. */
+    public record Miss(Optional<EncodedQuery> encoding, String reason) implements Lookup {
+    }
+
+    /** The query may not use the shared cache at all. */
+    public record Bypass(CacheEligibility.Reason reason) implements Lookup {
+    }
+
+    private final Embedder embedder;
+    private final DuplicateVerifier verifier;
+    private final ExactCache exact;
+    private final VectorIndex index;
+    private final CacheSettings settings;
+    private final CacheText text;
+    private final Clock clock;
+    private final CacheStats stats = new CacheStats();
+    private final AtomicLong storesSinceEviction = new AtomicLong();
+
+    public SemanticCache(Embedder embedder, DuplicateVerifier verifier, ExactCache exact, VectorIndex index,
+                         CacheSettings settings, Clock clock) {
+        this.embedder = embedder;
+        this.verifier = settings.threshold().map(verifier::withThreshold)
+                .orElseGet(() -> verifier.withThreshold(VerifierThresholds.shipped().forBudget(settings.falseHitBudget())));
+        this.exact = exact;
+        this.index = index;
+        this.settings = settings;
+        this.text = new CacheText(settings.qualifiers());
+        this.clock = clock;
+    }
+
+    public CacheSettings settings() {
+        return settings;
+    }
+
+    public double threshold() {
+        return verifier.threshold();
+    }
+
+    public CacheStats stats() {
+        return stats;
+    }
+
+    /** The id an answer to {@code question} in {@code scope} is kept under, in both tiers. */
+    public String entryId(CacheScope scope, String question) {
+        return CacheScope.sha256(scope.key() + '\u0000' + text.exactForm(question)).substring(0, 32);
+    }
+
+    /**
+     * Looks for a cached answer.
+     *
+     * @param conversationHasTurns whether the question follows earlier turns of its conversation
+     */
+    public Lookup lookup(CacheScope scope, String question, boolean conversationHasTurns) {
+        if (!settings.enabled()) {
+            return new Miss(Optional.empty(), "disabled");
+        }
+        Optional<CacheEligibility.Reason> notShared = CacheEligibility.whyNotShared(question, conversationHasTurns);
+        if (notShared.isPresent()) {
+            stats.bypass();
+            return new Bypass(notShared.get());
+        }
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        String id = entryId(scope, question);
+        try {
+            Optional<ExactCache.Entry> found = exact.get(id, now);
+            if (found.isPresent()) {
+                ExactCache.Entry e = found.get();
+                stats.hit("exact", System.nanoTime() - started);
+                return new Hit(e.id(), "exact", e.answer(), e.model(), e.tier(), e.createdAt(), age(e.createdAt(), now),
+                        1.0, 1.0);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "exact cache tier unavailable; treating the lookup as a miss", e);
+            stats.error();
+        }
+        EncodedQuery query = embedder.encode(text.reduce(question));
+        try {
+            for (VectorIndex.Neighbour n : index.nearest(query.pooled(), scope.key(), settings.candidates(), now)) {
+                if (n.similarity() < settings.minSimilarity()) {
+                    break;
+                }
+                EncodedQuery stored = decode(n.entry().encoding());
+                double score = verifier.score(stored, query);
+                if (score >= verifier.threshold()) {
+                    CacheEntry e = n.entry();
+                    stats.hit("vector", System.nanoTime() - started);
+                    return new Hit(e.id(), "vector", e.answer(), e.model(), e.tier(), e.createdAt(),
+                            age(e.createdAt(), now), n.similarity(), score);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "vector cache tier unavailable; treating the lookup as a miss", e);
+            stats.error();
+            return new Miss(Optional.of(query), "cache_unavailable");
+        }
+        stats.miss(System.nanoTime() - started);
+        return new Miss(Optional.of(query), "no_match");
+    }
+
+    /**
+     * Keeps an answer for later lookups in the same scope. Call only for answers a model produced
+     * successfully; never for failures, refusals or the memory tier.
+     */
+    public void store(CacheScope scope, String question, Optional<EncodedQuery> encoding, String answer, String model,
+                      String tier) {
+        if (!settings.enabled() || CacheEligibility.whyNotShared(question, false).isPresent()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant expires = now.plus(settings.ttlFor(scope.domain()));
+        String id = entryId(scope, question);
+        String reduced = text.reduce(question);
+        EncodedQuery encoded = encoding.filter(e -> e.text().equals(reduced)).orElseGet(() -> embedder.encode(reduced));
+        try {
+            exact.put(new ExactCache.Entry(id, scope.domain(), answer, model, tier, now, expires));
+            index.put(new CacheEntry(id, scope, question, answer, model, tier, now, expires, encoded.pooled(),
+                    encode(encoded)));
+            stats.stored();
+            if (storesSinceEviction.incrementAndGet() >= EVICT_EVERY_STORES) {
+                storesSinceEviction.set(0);
+                evict();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not store an answer in the cache", e);
+            stats.error();
+        }
+    }
+
+    /** Drops expired entries and the oldest beyond the size bound; returns how many went. */
+    public long evict() {
+        long removed = index.evict(clock.instant(), settings.maxEntries());
+        stats.evicted(removed);
+        return removed;
+    }
+
+    public boolean purgeEntry(String id) {
+        boolean fromExact = exact.delete(id);
+        boolean fromIndex = index.delete(id);
+        return fromExact || fromIndex;
+    }
+
+    /** Removes every entry of a domain from both tiers; returns how many entries the vector tier held. */
+    public long purgeDomain(String domain) {
+        long fromExact = exact.deleteDomain(domain);
+        long fromIndex = index.deleteDomain(domain);
+        return Math.max(fromExact, fromIndex);
+    }
+
+    public long size() {
+        return index.size();
+    }
+
+    private static Duration age(Instant created, Instant now) {
+        Duration age = Duration.between(created, now);
+        return age.isNegative() ? Duration.ZERO : age;
+    }
+
+    static byte[] encode(EncodedQuery query) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(query.serializedSize());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            query.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static EncodedQuery decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            return EncodedQuery.readFrom(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable cache entry", e);
+        }
+    }
+}
