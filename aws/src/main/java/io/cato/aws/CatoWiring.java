@@ -4,9 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.AdminAuth;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
+import io.cato.aws.dynamodb.DynamoDbExactCache;
 import io.cato.aws.dynamodb.DynamoDbHealthCheck;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.dynamodb.PowertoolsIdempotencyStore;
+import io.cato.cache.DuplicateVerifier;
+import io.cato.cache.Embedder;
+import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.cache.SemanticCache;
+import io.cato.cache.VectorIndex;
 import io.cato.config.Settings;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelClient;
@@ -32,14 +38,46 @@ public final class CatoWiring {
     private CatoWiring() {
     }
 
+    /**
+     * The semantic cache's process-wide parts: the embedding model and the vector index. Built once
+     * per process (SnapStart: before the snapshot) and closed with it.
+     */
+    public record CacheBackend(Embedder embedder, DuplicateVerifier verifier, VectorIndex index) implements AutoCloseable {
+        /** Loads the in-process MiniLM model and the shipped verifier next to {@code index}. */
+        public static CacheBackend load(VectorIndex index) {
+            return new CacheBackend(MiniLmTokenEncoder.load(1), DuplicateVerifier.loadDefault(), index);
+        }
+
+        @Override
+        public void close() {
+            index.close();
+            if (embedder instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot close the embedding model", e);
+                }
+            }
+        }
+    }
+
+    /** Cato without the semantic cache. */
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
                               HttpClient http, Clock clock) {
+        return api(settings, dynamo, rollout, mapper, http, clock, Optional.empty());
+    }
+
+    public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
+                              HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend) {
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
                 .map(config -> new Tier(config, client(config, http, mapper))).toList(), settings.fallbackChain());
         ServiceStats stats = new ServiceStats();
         var sessions = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl());
+        Optional<SemanticCache> cache = cacheBackend.filter(b -> settings.cache().enabled())
+                .map(b -> new SemanticCache(b.embedder(), b.verifier(),
+                        new DynamoDbExactCache(dynamo, settings.tables().cache()), b.index(), settings.cache(), clock));
         var orchestrator = new Orchestrator(sessions, tiers, stats, clock, new Orchestrator.Limits(
-                settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7, settings.requestTimeout()));
+                settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7, settings.requestTimeout()), cache);
         var idempotencyStore = new PowertoolsIdempotencyStore(dynamo, settings.tables().idempotency(),
                 settings.idempotencyWindow(), mapper, clock);
         var idempotency = new Idempotency(idempotencyStore, settings.requestTimeout().plus(Duration.ofSeconds(5)));

@@ -1,5 +1,8 @@
 package io.cato.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cato.cache.SemanticCache;
+import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.rollout.RolloutFlag;
@@ -15,14 +18,41 @@ final class AdminEndpoints {
     private final ServiceStats stats;
     private final RolloutFlag rollout;
     private final List<Tier> chain;
+    private final Optional<SemanticCache> cache;
 
     AdminEndpoints(ObjectMapper mapper, List<HealthCheck> checks, ServiceStats stats, RolloutFlag rollout,
-                   List<Tier> chain) {
+                   List<Tier> chain, Optional<SemanticCache> cache) {
         this.mapper = mapper;
         this.checks = checks;
         this.stats = stats;
         this.rollout = rollout;
         this.chain = chain;
+        this.cache = cache;
+    }
+
+    /**
+     * {@code POST /api/admin/cato/cache/purge} with {@code {"domain": "..."}} or {@code {"entry_id": "..."}}:
+     * removes cached answers from both tiers of the cache.
+     */
+    ApiResponse purgeCache(JsonNode body) {
+        SemanticCache semantic = cache.orElseThrow(() ->
+                new ApiException(ErrorCode.NOT_FOUND, "the semantic cache is not enabled in this deployment"));
+        Optional<String> domain = RequestReader.optionalText(body, "domain");
+        Optional<String> entry = RequestReader.optionalText(body, "entry_id");
+        if (domain.isPresent() == entry.isPresent()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "give exactly one of 'domain' or 'entry_id'");
+        }
+        ObjectNode out = mapper.createObjectNode();
+        if (domain.isPresent()) {
+            out.put("domain", domain.get()).put("deleted", semantic.purgeDomain(domain.get()));
+        } else {
+            boolean deleted = semantic.purgeEntry(entry.get());
+            if (!deleted) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "no cache entry with that id");
+            }
+            out.put("entry_id", entry.get()).put("deleted", 1);
+        }
+        return ApiResponse.json(200, out.toString());
     }
 
     ApiResponse health() {
@@ -57,7 +87,17 @@ final class AdminEndpoints {
                 .put("error_rate", t.calls() == 0 ? 0.0 : (double) t.errors() / t.calls())
                 .put("fallbacks_into", t.fallbacksInto()).put("cost_usd", t.costUsd())
                 .put("latency_p50_ms", t.latencyP50Ms()).put("latency_p99_ms", t.latencyP99Ms()));
-        out.putObject("cache").put("enabled", false);
+        ObjectNode cacheNode = out.putObject("cache");
+        cache.ifPresentOrElse(c -> {
+            cacheNode.put("enabled", c.settings().enabled()).put("false_hit_budget", c.settings().falseHitBudget())
+                    .put("verifier_threshold", c.threshold()).put("max_entries", c.settings().maxEntries());
+            try {
+                cacheNode.put("size", c.size());
+            } catch (RuntimeException e) {
+                cacheNode.putNull("size");
+            }
+            c.stats().snapshot().forEach((k, v) -> cacheNode.putPOJO(k, v));
+        }, () -> cacheNode.put("enabled", false));
         out.putArray("open_breakers");
         return ApiResponse.json(200, out.toString());
     }

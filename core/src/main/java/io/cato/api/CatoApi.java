@@ -45,7 +45,7 @@ public final class CatoApi {
         this.query = new QueryEndpoint(parts.mapper(), parts.orchestrator(), parts.deadline());
         this.chat = new ChatCompletionsEndpoint(parts.mapper(), parts.orchestrator(), parts.clock());
         this.admin = new AdminEndpoints(parts.mapper(), parts.healthChecks(), parts.stats(), parts.rollout(),
-                parts.tiers().chain());
+                parts.tiers().chain(), parts.orchestrator().cache());
     }
 
     public ApiResponse handle(ApiRequest request) {
@@ -70,6 +70,10 @@ public final class CatoApi {
             case "/v1/chat/completions", "/chat/completions" -> post(request, () -> chat(request));
             case "/api/admin/cato/health" -> get(request, admin::health);
             case "/api/admin/cato/status" -> get(request, admin::status);
+            case "/api/admin/cato/cache/purge" -> post(request, () -> {
+                parts.adminAuth().require(request);
+                return admin.purgeCache(reader.jsonObject(request));
+            });
             default -> throw new ApiException(ErrorCode.NOT_FOUND, "no such route");
         };
     }

@@ -183,6 +183,7 @@ final class ChatCompletionsEndpoint {
         cato.put("tier", answer.tier()).put("reason", answer.reason()).put("cached", answer.cached())
                 .put("cost_usd", answer.costUsd()).put("latency_ms", answer.latencyMs()).put("degraded", answer.degraded());
         answer.fallbackFrom().ifPresent(from -> cato.put("fallback_from", from));
+        cato.set("cache", CacheOutcomes.render(mapper, answer.cache()));
         return cato;
     }
 }

@@ -49,7 +49,7 @@ final class QueryEndpoint {
                 List.of(ChatMessage.user(command.query())), command.maxTokens().orElse(1024), 0.7, deadline));
         long latency = (System.nanoTime() - started) / 1_000_000;
         Answer answer = new Answer(reply.text(), reply.model(), "legacy", "rollout", Optional.empty(), false, 0.0,
-                reply.usage(), latency, false, 0);
+                reply.usage(), latency, false, 0, Answer.CacheOutcome.OFF);
         return render(command, answer);
     }
 
@@ -58,6 +58,7 @@ final class QueryEndpoint {
         out.put("response", answer.text());
         out.put("model", answer.model());
         out.put("cached", answer.cached());
+        out.set("cache", CacheOutcomes.render(mapper, answer.cache()));
         out.put("cost_usd", answer.costUsd());
         out.put("latency_ms", answer.latencyMs());
         command.session().ifPresent(key -> out.put("session_id", key.sessionId()).put("turn", answer.turn()));

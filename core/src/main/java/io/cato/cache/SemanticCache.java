@@ -33,8 +33,11 @@ public final class SemanticCache {
                       Duration age, double similarity, double verifierScore) implements Lookup {
     }
 
-    /** Nothing to serve; {@code encoding} is the question's encoding when one was computed, for {@link #store}. */
-    public record Miss(Optional<EncodedQuery> encoding, String reason) implements Lookup {
+    /**
+     * Nothing to serve; {@code encoding} is the question's encoding when one was computed, for
+     * {@link #store}; {@code bestScore} the highest verifier score among the candidates (0 when none).
+     */
+    public record Miss(Optional<EncodedQuery> encoding, String reason, double bestScore) implements Lookup {
     }
 
     /** The query may not use the shared cache at all. */
@@ -87,7 +90,7 @@ public final class SemanticCache {
      */
     public Lookup lookup(CacheScope scope, String question, boolean conversationHasTurns) {
         if (!settings.enabled()) {
-            return new Miss(Optional.empty(), "disabled");
+            return new Miss(Optional.empty(), "disabled", 0);
         }
         Optional<CacheEligibility.Reason> notShared = CacheEligibility.whyNotShared(question, conversationHasTurns);
         if (notShared.isPresent()) {
@@ -110,6 +113,7 @@ public final class SemanticCache {
             stats.error();
         }
         EncodedQuery query = embedder.encode(text.reduce(question));
+        double best = 0;
         try {
             for (VectorIndex.Neighbour n : index.nearest(query.pooled(), scope.key(), settings.candidates(), now)) {
                 if (n.similarity() < settings.minSimilarity()) {
@@ -117,6 +121,7 @@ public final class SemanticCache {
                 }
                 EncodedQuery stored = decode(n.entry().encoding());
                 double score = verifier.score(stored, query);
+                best = Math.max(best, score);
                 if (score >= verifier.threshold()) {
                     CacheEntry e = n.entry();
                     stats.hit("vector", System.nanoTime() - started);
@@ -127,10 +132,10 @@ public final class SemanticCache {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "vector cache tier unavailable; treating the lookup as a miss", e);
             stats.error();
-            return new Miss(Optional.of(query), "cache_unavailable");
+            return new Miss(Optional.of(query), "cache_unavailable", best);
         }
         stats.miss(System.nanoTime() - started);
-        return new Miss(Optional.of(query), "no_match");
+        return new Miss(Optional.of(query), "no_match", best);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.api.Json;
+import io.cato.cache.CacheSettings;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,6 +92,10 @@ public final class SettingsLoader {
         envValue("CATO_LEGACY_API_KEY").ifPresent(v -> root.with("legacy").put("api_key", v));
         envValue("CATO_SESSIONS_TABLE").ifPresent(v -> root.with("tables").put("sessions", v));
         envValue("CATO_IDEMPOTENCY_TABLE").ifPresent(v -> root.with("tables").put("idempotency", v));
+        envValue("CATO_CACHE_TABLE").ifPresent(v -> root.with("tables").put("cache", v));
+        envValue("CATO_CACHE_ENABLED").ifPresent(v -> root.with("cache").put("enabled", Boolean.parseBoolean(v.strip())));
+        envValue("CATO_CACHE_FALSE_HIT_BUDGET").ifPresent(v ->
+                root.with("cache").put("false_hit_budget", decimal("CATO_CACHE_FALSE_HIT_BUDGET", v)));
         for (JsonNode tier : root.withArray("tiers")) {
             String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
             envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
@@ -123,10 +129,37 @@ public final class SettingsLoader {
                     Duration.ofMillis(limits.path("request_timeout_ms").asLong(30_000)),
                     limits.path("default_max_tokens").asInt(1024),
                     new Settings.Tables(root.path("tables").path("sessions").asText(),
-                            root.path("tables").path("idempotency").asText()));
+                            root.path("tables").path("idempotency").asText(),
+                            root.path("tables").path("cache").asText("cato-cache")),
+                    cache(root.path("cache")));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }
+    }
+
+    private static double decimal(String name, String value) {
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingsException(name + " must be a number, got '" + value + "'");
+        }
+    }
+
+    private static CacheSettings cache(JsonNode cache) {
+        CacheSettings d = CacheSettings.defaults();
+        Map<String, Duration> ttlByDomain = new LinkedHashMap<>();
+        cache.path("ttl_hours_by_domain").properties()
+                .forEach(e -> ttlByDomain.put(e.getKey(), Duration.ofMinutes(Math.round(e.getValue().asDouble() * 60))));
+        JsonNode threshold = cache.get("threshold");
+        return new CacheSettings(cache.path("enabled").asBoolean(d.enabled()),
+                cache.path("false_hit_budget").asDouble(d.falseHitBudget()),
+                threshold == null || threshold.isNull() ? Optional.empty() : Optional.of(threshold.asDouble()),
+                cache.path("min_similarity").asDouble(d.minSimilarity()),
+                cache.path("candidates").asInt(d.candidates()),
+                cache.has("ttl_hours") ? Duration.ofMinutes(Math.round(cache.path("ttl_hours").asDouble() * 60))
+                        : d.defaultTtl(),
+                ttlByDomain, cache.path("max_entries").asLong(d.maxEntries()),
+                cache.has("qualifiers") ? names(cache.path("qualifiers")) : d.qualifiers());
     }
 
     private static Optional<Settings.Legacy> legacy(JsonNode legacy) {

@@ -12,5 +12,27 @@ import java.util.Optional;
  * @param turn the answer's place in the session, 0 for a stateless request
  */
 public record Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
-                     boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded, long turn) {
+                     boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded, long turn,
+                     CacheOutcome cache) {
+
+    /**
+     * What the semantic cache did for this query.
+     *
+     * @param status "hit", "miss", "bypass" (the query may not use the shared cache) or "off"
+     * @param reason for a miss or a bypass, why (e.g. "no_match", "follow_up")
+     * @param tier for a hit, "exact" or "vector"
+     */
+    public record CacheOutcome(String status, Optional<String> reason, Optional<String> tier,
+                               Optional<String> entryId, Optional<java.time.Duration> age) {
+        public static final CacheOutcome OFF = new CacheOutcome("off", Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+
+        public static CacheOutcome miss(String reason) {
+            return new CacheOutcome("miss", Optional.of(reason), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        public static CacheOutcome bypass(String reason) {
+            return new CacheOutcome("bypass", Optional.of(reason), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
 }

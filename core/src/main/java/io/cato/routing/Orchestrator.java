@@ -1,10 +1,14 @@
 package io.cato.routing;
 
+import io.cato.cache.CacheScope;
+import io.cato.cache.EncodedQuery;
+import io.cato.cache.SemanticCache;
 import io.cato.model.ChatMessage;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelCallException;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
+import io.cato.model.Provider;
 import io.cato.model.TierConfig;
 import io.cato.session.ContextAssembler;
 import io.cato.session.SessionStore;
@@ -36,13 +40,27 @@ public final class Orchestrator {
     private final ServiceStats stats;
     private final Clock clock;
     private final Limits limits;
+    private final Optional<SemanticCache> cache;
 
     public Orchestrator(SessionStore sessions, Tiers tiers, ServiceStats stats, Clock clock, Limits limits) {
+        this(sessions, tiers, stats, clock, limits, Optional.empty());
+    }
+
+    public Orchestrator(SessionStore sessions, Tiers tiers, ServiceStats stats, Clock clock, Limits limits,
+                        Optional<SemanticCache> cache) {
         this.sessions = sessions;
         this.tiers = tiers;
         this.stats = stats;
         this.clock = clock;
         this.limits = limits;
+        this.cache = cache;
+    }
+
+    /** The domain a query without one belongs to, in cache scopes and metrics. */
+    public static final String DEFAULT_DOMAIN = "general";
+
+    public Optional<SemanticCache> cache() {
+        return cache;
     }
 
     /** A query with its conversation loaded, ready to be answered. */
@@ -67,6 +85,24 @@ public final class Orchestrator {
         QueryCommand command = prepared.command();
         List<Turn> turns = prepared.turns();
         long started = prepared.startedNanos();
+        CacheScope scope = CacheScope.of(command.tenant(), command.domain().orElse(DEFAULT_DOMAIN),
+                CacheScope.AUTO_MODEL, command.system().orElse(null));
+        SemanticCache.Lookup lookup = cache
+                .map(c -> c.lookup(scope, command.query(), !turns.isEmpty() || !command.history().isEmpty()))
+                .orElse(null);
+        if (lookup instanceof SemanticCache.Hit hit) {
+            if (onDelta != null) {
+                onDelta.accept(hit.answer());
+            }
+            return finishFromCache(command, hit, started);
+        }
+        Answer.CacheOutcome outcome = switch (lookup) {
+            case null -> Answer.CacheOutcome.OFF;
+            case SemanticCache.Miss miss -> Answer.CacheOutcome.miss(miss.reason());
+            case SemanticCache.Bypass bypass -> Answer.CacheOutcome.bypass(bypass.reason().code());
+            case SemanticCache.Hit hit -> throw new IllegalStateException("handled above");
+        };
+        Optional<EncodedQuery> encoding = lookup instanceof SemanticCache.Miss miss ? miss.encoding() : Optional.empty();
         StreamGuard guard = new StreamGuard(onDelta);
         Optional<String> firstChoice = Optional.empty();
         for (Tier tier : tiers.chain()) {
@@ -76,7 +112,12 @@ public final class Orchestrator {
             try {
                 ModelReply reply = onDelta == null ? tier.client().complete(request) : tier.client().stream(request, guard);
                 stats.recordCall(tier.name(), millisSince(tierStarted), false);
-                return finish(command, tier, reply, firstChoice.filter(name -> !name.equals(tier.name())), started);
+                if (lookup instanceof SemanticCache.Miss && tier.config().provider() != Provider.MEMORY
+                        && !reply.text().isBlank()) {
+                    cache.get().store(scope, command.query(), encoding, reply.text(), reply.model(), tier.name());
+                }
+                return finish(command, tier, reply, firstChoice.filter(name -> !name.equals(tier.name())), started,
+                        outcome);
             } catch (ModelCallException e) {
                 stats.recordCall(tier.name(), millisSince(tierStarted), true);
                 LOG.warning(() -> "tier failed, trying the next: " + e.getMessage());
@@ -114,7 +155,24 @@ public final class Orchestrator {
         return kept;
     }
 
-    private Answer finish(QueryCommand command, Tier tier, ModelReply reply, Optional<String> fallbackFrom, long started) {
+    private Answer finishFromCache(QueryCommand command, SemanticCache.Hit hit, long started) {
+        long turn = command.session()
+                .map(key -> sessions.append(key.storageKey(),
+                        new TurnDraft(command.query(), hit.answer(), hit.model(), clock.instant())).seq())
+                .orElse(0L);
+        long latency = millisSince(started);
+        stats.recordAnswer(CACHE_TIER, latency, 0.0, false);
+        Answer.CacheOutcome outcome = new Answer.CacheOutcome("hit", Optional.empty(), Optional.of(hit.tier()),
+                Optional.of(hit.entryId()), Optional.of(hit.age()));
+        return new Answer(hit.answer(), hit.model(), CACHE_TIER, "cache_hit_" + hit.tier(), Optional.empty(), true, 0.0,
+                io.cato.model.TokenUsage.NONE, latency, false, turn, outcome);
+    }
+
+    /** The tier name cached answers report. */
+    public static final String CACHE_TIER = "cache";
+
+    private Answer finish(QueryCommand command, Tier tier, ModelReply reply, Optional<String> fallbackFrom, long started,
+                          Answer.CacheOutcome outcome) {
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
                         new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant())).seq())
@@ -125,7 +183,7 @@ public final class Orchestrator {
         long latency = millisSince(started);
         stats.recordAnswer(tier.name(), latency, cost, fallbackFrom.isPresent());
         return new Answer(reply.text(), reply.model(), tier.name(), reason, fallbackFrom, false, cost, reply.usage(),
-                latency, degraded, turn);
+                latency, degraded, turn, outcome);
     }
 
     private static long millisSince(long nanos) {

@@ -5,6 +5,7 @@ import io.cato.api.CatoApi;
 import io.cato.api.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
+import io.cato.cache.LuceneVectorIndex;
 import io.cato.aws.dynamodb.CatoTables;
 import io.cato.config.Settings;
 import io.cato.rollout.FixedRolloutFlag;
@@ -22,7 +23,11 @@ public final class LocalCato implements AutoCloseable {
     private final LocalServer server;
     private final AdminToken adminToken;
 
-    private LocalCato(EmbeddedDynamoDb dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken) {
+    private final Optional<CatoWiring.CacheBackend> cache;
+
+    private LocalCato(EmbeddedDynamoDb dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken,
+                      Optional<CatoWiring.CacheBackend> cache) {
+        this.cache = cache;
         this.dynamoDb = dynamoDb;
         this.dynamo = dynamo;
         this.server = server;
@@ -34,14 +39,20 @@ public final class LocalCato implements AutoCloseable {
         Settings effective = settings.withAdminToken(token.value());
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb"));
         DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1, Optional.of(dynamoDb.endpoint())).dynamoDb();
+        Optional<CatoWiring.CacheBackend> cache = Optional.empty();
         try {
+            if (effective.cache().enabled()) {
+                cache = Optional.of(CatoWiring.CacheBackend.load(
+                        LuceneVectorIndex.open(settings.dataDir().resolve("cache-index"))));
+            }
             CatoTables.createIfMissing(dynamo, effective.tables());
             ObjectMapper mapper = Json.newMapper();
             CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
-                    CatoWiring.httpClient(), java.time.Clock.systemUTC());
+                    CatoWiring.httpClient(), java.time.Clock.systemUTC(), cache);
             LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes()).start();
-            return new LocalCato(dynamoDb, dynamo, server, token);
+            return new LocalCato(dynamoDb, dynamo, server, token, cache);
         } catch (RuntimeException e) {
+            cache.ifPresent(CatoWiring.CacheBackend::close);
             dynamo.close();
             dynamoDb.close();
             throw e;
@@ -63,6 +74,7 @@ public final class LocalCato implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        cache.ifPresent(CatoWiring.CacheBackend::close);
         dynamo.close();
         dynamoDb.close();
     }

@@ -13,10 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The rollout flag sends a sticky share of users to Cato and forwards the rest to the legacy endpoint. */
 class RolloutTest {
 
+    /** Every user asks the same question: without the cache off, it would answer most of them on Cato's side. */
     private static LocalCato start(Path data, int percentage, OpenAiStub legacy, OpenAiStub cato) {
         return RunningCato.start(data, Map.of("CATO_ROLLOUT_PERCENTAGE", Integer.toString(percentage),
                 "CATO_LEGACY_BASE_URL", legacy.baseUrl().toString(),
-                "CATO_TIER_SHADOW_BASE_URL", cato.baseUrl().toString()));
+                "CATO_TIER_SHADOW_BASE_URL", cato.baseUrl().toString(),
+                "CATO_CACHE_ENABLED", "false"));
     }
 
     private static HttpResponse<String> chat(Http http, String user) {

@@ -26,6 +26,8 @@ public final class CatoTables {
         create(dynamo, tables.idempotency(), List.of(
                 key(PowertoolsIdempotencyStore.KEY_ATTR, KeyType.HASH, ScalarAttributeType.S)),
                 PowertoolsIdempotencyStore.TTL_ATTR);
+        create(dynamo, tables.cache(), List.of(
+                key(DynamoDbExactCache.PK, KeyType.HASH, ScalarAttributeType.S)), DynamoDbExactCache.TTL);
     }
 
     private record Key(String name, KeyType type, ScalarAttributeType attributeType) {
