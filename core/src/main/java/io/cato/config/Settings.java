@@ -1,5 +1,6 @@
 package io.cato.config;
 
+import io.cato.breaker.BreakerPolicy;
 import io.cato.model.TierConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,14 +12,14 @@ import java.util.Optional;
 public record Settings(int port, Path dataDir, Optional<String> adminToken, int rolloutPercentage,
                        Optional<Legacy> legacy, List<TierConfig> tiers, List<String> fallbackChain,
                        Duration sessionTtl, int maxTurnsRead, Duration idempotencyWindow, int maxBodyBytes,
-                       Duration requestTimeout, int defaultMaxTokens, Tables tables) {
+                       Duration requestTimeout, int defaultMaxTokens, Tables tables, BreakerPolicy breaker) {
 
     /** The legacy OpenAI-compatible endpoint that traffic not yet on Cato goes to. */
     public record Legacy(URI baseUrl, Optional<String> apiKey, String model, Duration timeout) {
     }
 
     /** DynamoDB table names; the same names the SAM template gives them per stage. */
-    public record Tables(String sessions, String idempotency) {
+    public record Tables(String sessions, String idempotency, String breakers) {
     }
 
     public Settings {
@@ -42,16 +43,16 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
 
     public Settings withPort(int newPort) {
         return new Settings(newPort, dataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables);
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, breaker);
     }
 
     public Settings withDataDir(Path newDataDir) {
         return new Settings(port, newDataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables);
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, breaker);
     }
 
     public Settings withAdminToken(String token) {
         return new Settings(port, dataDir, Optional.of(token), rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables);
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, breaker);
     }
 }

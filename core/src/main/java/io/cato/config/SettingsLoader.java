@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.api.Json;
+import io.cato.breaker.BreakerPolicy;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
 import java.io.IOException;
@@ -90,6 +91,7 @@ public final class SettingsLoader {
         envValue("CATO_LEGACY_API_KEY").ifPresent(v -> root.with("legacy").put("api_key", v));
         envValue("CATO_SESSIONS_TABLE").ifPresent(v -> root.with("tables").put("sessions", v));
         envValue("CATO_IDEMPOTENCY_TABLE").ifPresent(v -> root.with("tables").put("idempotency", v));
+        envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
         for (JsonNode tier : root.withArray("tiers")) {
             String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
             envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
@@ -123,7 +125,9 @@ public final class SettingsLoader {
                     Duration.ofMillis(limits.path("request_timeout_ms").asLong(30_000)),
                     limits.path("default_max_tokens").asInt(1024),
                     new Settings.Tables(root.path("tables").path("sessions").asText(),
-                            root.path("tables").path("idempotency").asText()));
+                            root.path("tables").path("idempotency").asText(),
+                            root.path("tables").path("breakers").asText("cato-breakers")),
+                    breaker(root.path("breaker")));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }
@@ -132,6 +136,19 @@ public final class SettingsLoader {
     private static Optional<Settings.Legacy> legacy(JsonNode legacy) {
         return text(legacy, "base_url").map(url -> new Settings.Legacy(URI.create(url), text(legacy, "api_key"),
                 legacy.path("model").asText("gpt-4o-mini"), Duration.ofMillis(legacy.path("timeout_ms").asLong(30_000))));
+    }
+
+    private static BreakerPolicy breaker(JsonNode b) {
+        BreakerPolicy d = BreakerPolicy.defaults();
+        return new BreakerPolicy(b.path("failure_rate_threshold_percent").asDouble(d.failureRateThresholdPercent()),
+                Duration.ofSeconds(b.path("window_seconds").asLong(d.window().toSeconds())),
+                Duration.ofSeconds(b.path("bucket_seconds").asLong(d.bucket().toSeconds())),
+                b.path("minimum_calls").asInt(d.minimumNumberOfCalls()),
+                Duration.ofMillis(b.path("slow_call_ms").asLong(d.slowCallDuration().toMillis())),
+                Duration.ofSeconds(b.path("wait_in_open_seconds").asLong(d.waitInOpen().toSeconds())),
+                b.path("permitted_probes").asInt(d.permittedProbes()),
+                Duration.ofSeconds(b.path("probe_lease_seconds").asLong(d.probeLease().toSeconds())),
+                Duration.ofMillis(b.path("cache_ms").asLong(d.localCacheTtl().toMillis())));
     }
 
     private static List<TierConfig> tiers(JsonNode array) {
