@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -24,6 +27,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * Every write returns the item as it is afterwards, so a caller learns the shared state for free.
  * Buckets that leave the window are removed by their readers; the item has no TTL because the
  * state of a tier must outlive any quiet spell.
+ *
+ * <p>An {@code ADD} is not idempotent: retried after a timeout or a server error it may count a
+ * call twice. Counts are therefore written at most once: only a throttled add (which DynamoDB
+ * did not apply) is retried, and the one attempt may take the whole call timeout. A count lost to
+ * an outage is harmless to a failure rate; doubled failures could trip a breaker.
  */
 public final class DynamoDbBreakerStore implements BreakerStore {
     public static final String PK = "tier";
@@ -34,6 +42,15 @@ public final class DynamoDbBreakerStore implements BreakerStore {
     private static final String PROBE_LEASE = "probe_lease_until_ms";
     private static final String CALLS = "calls_";
     private static final String FAILURES = "failures_";
+
+    private static final SdkPlugin COUNT_AT_MOST_ONCE = config -> {
+        var override = config.overrideConfiguration().toBuilder()
+                .retryStrategy(DefaultRetryStrategy.standardStrategyBuilder()
+                        .retryOnException(e -> e instanceof AwsServiceException aws && aws.isThrottlingException())
+                        .build());
+        config.overrideConfiguration().apiCallTimeout().ifPresent(override::apiCallAttemptTimeout);
+        config.overrideConfiguration(override.build());
+    };
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -58,7 +75,8 @@ public final class DynamoDbBreakerStore implements BreakerStore {
                 .updateExpression("ADD #calls :one, #failures :failed")
                 .expressionAttributeNames(Map.of("#calls", CALLS + bucket, "#failures", FAILURES + bucket))
                 .expressionAttributeValues(Map.of(":one", number(1), ":failed", number(failed ? 1 : 0)))
-                .returnValues(ReturnValue.ALL_NEW)));
+                .returnValues(ReturnValue.ALL_NEW)
+                .overrideConfiguration(o -> o.addPlugin(COUNT_AT_MOST_ONCE))));
         return toRecord(tier, response.attributes());
     }
 
