@@ -1,5 +1,6 @@
 package io.cato.routing;
 
+import io.cato.breaker.CircuitOpenException;
 import io.cato.model.ChatMessage;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelCallException;
@@ -69,6 +70,7 @@ public final class Orchestrator {
         long started = prepared.startedNanos();
         StreamGuard guard = new StreamGuard(onDelta);
         Optional<String> firstChoice = Optional.empty();
+        boolean circuitOpen = false;
         for (Tier tier : tiers.chain()) {
             firstChoice = firstChoice.or(() -> Optional.of(tier.name()));
             ModelRequest request = requestFor(tier.config(), command, turns);
@@ -76,7 +78,13 @@ public final class Orchestrator {
             try {
                 ModelReply reply = onDelta == null ? tier.client().complete(request) : tier.client().stream(request, guard);
                 stats.recordCall(tier.name(), millisSince(tierStarted), false);
-                return finish(command, tier, reply, firstChoice.filter(name -> !name.equals(tier.name())), started);
+                Optional<String> fallbackFrom = firstChoice.filter(name -> !name.equals(tier.name()));
+                String reason = fallbackFrom.isEmpty() ? "first_available_in_chain"
+                        : circuitOpen ? "circuit_open" : "fallback";
+                return finish(command, tier, reply, fallbackFrom, reason, started);
+            } catch (CircuitOpenException e) {
+                circuitOpen = true;
+                stats.recordSkipped(tier.name());
             } catch (ModelCallException e) {
                 stats.recordCall(tier.name(), millisSince(tierStarted), true);
                 LOG.warning(() -> "tier failed, trying the next: " + e.getMessage());
@@ -114,14 +122,14 @@ public final class Orchestrator {
         return kept;
     }
 
-    private Answer finish(QueryCommand command, Tier tier, ModelReply reply, Optional<String> fallbackFrom, long started) {
+    private Answer finish(QueryCommand command, Tier tier, ModelReply reply, Optional<String> fallbackFrom, String reason,
+                          long started) {
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
                         new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant())).seq())
                 .orElse(0L);
         double cost = tier.config().prices().cost(reply.usage());
         boolean degraded = MemoryAnswerer.MODEL.equals(tier.config().modelId());
-        String reason = fallbackFrom.isPresent() ? "fallback" : "first_available_in_chain";
         long latency = millisSince(started);
         stats.recordAnswer(tier.name(), latency, cost, fallbackFrom.isPresent());
         return new Answer(reply.text(), reply.model(), tier.name(), reason, fallbackFrom, false, cost, reply.usage(),
