@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.AdminAuth;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
+import io.cato.aws.dynamodb.DynamoDbBreakerStore;
 import io.cato.aws.dynamodb.DynamoDbExactCache;
 import io.cato.aws.dynamodb.DynamoDbHealthCheck;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.dynamodb.PowertoolsIdempotencyStore;
+import io.cato.breaker.BreakerGuardedModelClient;
+import io.cato.breaker.CircuitBreakers;
 import io.cato.cache.DuplicateVerifier;
 import io.cato.cache.Embedder;
 import io.cato.cache.MiniLmTokenEncoder;
@@ -69,8 +72,11 @@ public final class CatoWiring {
 
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
                               HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend) {
+        var breakers = new CircuitBreakers(new DynamoDbBreakerStore(dynamo, settings.tables().breakers()),
+                settings.breaker(), clock);
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
-                .map(config -> new Tier(config, client(config, http, mapper))).toList(), settings.fallbackChain());
+                .map(config -> BreakerGuardedModelClient.guard(new Tier(config, client(config, http, mapper)), breakers))
+                .toList(), settings.fallbackChain());
         ServiceStats stats = new ServiceStats();
         var sessions = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl());
         Optional<SemanticCache> cache = cacheBackend.filter(b -> settings.cache().enabled())
@@ -82,10 +88,11 @@ public final class CatoWiring {
                 settings.idempotencyWindow(), mapper, clock);
         var idempotency = new Idempotency(idempotencyStore, settings.requestTimeout().plus(Duration.ofSeconds(5)));
         List<HealthCheck> checks = List.of(new DynamoDbHealthCheck(dynamo, settings.tables().sessions()),
-                new DynamoDbHealthCheck(dynamo, settings.tables().idempotency()));
+                new DynamoDbHealthCheck(dynamo, settings.tables().idempotency()),
+                new DynamoDbHealthCheck(dynamo, settings.tables().breakers()));
         return new CatoApi(new CatoApi.Parts(mapper, orchestrator, tiers, idempotency, rollout,
                 legacy(settings, http, mapper), new AdminAuth(settings.adminToken()), checks, stats, clock,
-                settings.maxBodyBytes(), settings.requestTimeout()));
+                settings.maxBodyBytes(), settings.requestTimeout(), breakers));
     }
 
     private static ModelClient client(TierConfig config, HttpClient http, ObjectMapper mapper) {

@@ -5,11 +5,15 @@ import io.cato.cache.SemanticCache;
 import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.breaker.BreakerState;
+import io.cato.breaker.CircuitBreakers;
+import io.cato.model.Provider;
 import io.cato.rollout.RolloutFlag;
 import io.cato.routing.Tier;
 import io.cato.status.HealthCheck;
 import io.cato.status.ServiceStats;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code GET /api/admin/cato/health} and {@code /status}. */
 final class AdminEndpoints {
@@ -18,15 +22,17 @@ final class AdminEndpoints {
     private final ServiceStats stats;
     private final RolloutFlag rollout;
     private final List<Tier> chain;
+    private final CircuitBreakers breakers;
     private final Optional<SemanticCache> cache;
 
     AdminEndpoints(ObjectMapper mapper, List<HealthCheck> checks, ServiceStats stats, RolloutFlag rollout,
-                   List<Tier> chain, Optional<SemanticCache> cache) {
+                   List<Tier> chain, CircuitBreakers breakers, Optional<SemanticCache> cache) {
         this.mapper = mapper;
         this.checks = checks;
         this.stats = stats;
         this.rollout = rollout;
         this.chain = chain;
+        this.breakers = breakers;
         this.cache = cache;
     }
 
@@ -71,7 +77,20 @@ final class AdminEndpoints {
         out.put("status", healthy ? "ok" : "degraded");
         var tiers = out.putArray("fallback_chain");
         chain.forEach(tier -> tiers.add(tier.name()));
-        out.putObject("breakers");
+        ObjectNode states = out.putObject("breakers");
+        for (Tier tier : guardedTiers()) {
+            ObjectNode node = states.putObject(tier.name());
+            try {
+                CircuitBreakers.View view = breakers.view(tier.name());
+                node.put("state", view.state().name().toLowerCase(Locale.ROOT))
+                        .put("since", view.since().toString())
+                        .put("window_calls", view.window().calls())
+                        .put("window_failures", view.window().failures())
+                        .put("window_failure_rate", view.window().failureRatePercent() / 100.0);
+            } catch (DependencyUnavailableException e) {
+                node.put("state", "unknown");
+            }
+        }
         return ApiResponse.json(healthy ? 200 : 503, out.toString());
     }
 
@@ -85,7 +104,8 @@ final class AdminEndpoints {
         snapshot.tiers().forEach((name, t) -> tiers.putObject(name)
                 .put("calls", t.calls()).put("answers", t.answers()).put("errors", t.errors())
                 .put("error_rate", t.calls() == 0 ? 0.0 : (double) t.errors() / t.calls())
-                .put("fallbacks_into", t.fallbacksInto()).put("cost_usd", t.costUsd())
+                .put("fallbacks_into", t.fallbacksInto()).put("skipped_circuit_open", t.skippedCircuitOpen())
+                .put("cost_usd", t.costUsd())
                 .put("latency_p50_ms", t.latencyP50Ms()).put("latency_p99_ms", t.latencyP99Ms()));
         ObjectNode cacheNode = out.putObject("cache");
         cache.ifPresentOrElse(c -> {
@@ -98,7 +118,20 @@ final class AdminEndpoints {
             }
             c.stats().snapshot().forEach((k, v) -> cacheNode.putPOJO(k, v));
         }, () -> cacheNode.put("enabled", false));
-        out.putArray("open_breakers");
+        var open = out.putArray("open_breakers");
+        for (Tier tier : guardedTiers()) {
+            try {
+                if (breakers.view(tier.name()).state() != BreakerState.CLOSED) {
+                    open.add(tier.name());
+                }
+            } catch (DependencyUnavailableException e) {
+                // Unknown is not open; the health endpoint reports the unreadable store.
+            }
+        }
         return ApiResponse.json(200, out.toString());
+    }
+
+    private List<Tier> guardedTiers() {
+        return chain.stream().filter(tier -> tier.config().provider() != Provider.MEMORY).toList();
     }
 }

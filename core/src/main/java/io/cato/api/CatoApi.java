@@ -2,6 +2,7 @@ package io.cato.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cato.breaker.CircuitBreakers;
 import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutDecider;
 import io.cato.rollout.RolloutFlag;
@@ -26,7 +27,7 @@ public final class CatoApi {
     public record Parts(ObjectMapper mapper, Orchestrator orchestrator, Tiers tiers, Idempotency idempotency,
                         RolloutFlag rollout, Optional<LegacyRoute> legacy, AdminAuth adminAuth,
                         List<HealthCheck> healthChecks, ServiceStats stats, Clock clock, int maxBodyBytes,
-                        Duration deadline) {
+                        Duration deadline, CircuitBreakers breakers) {
     }
 
     private final Parts parts;
@@ -45,7 +46,7 @@ public final class CatoApi {
         this.query = new QueryEndpoint(parts.mapper(), parts.orchestrator(), parts.deadline());
         this.chat = new ChatCompletionsEndpoint(parts.mapper(), parts.orchestrator(), parts.clock());
         this.admin = new AdminEndpoints(parts.mapper(), parts.healthChecks(), parts.stats(), parts.rollout(),
-                parts.tiers().chain(), parts.orchestrator().cache());
+                parts.tiers().chain(), parts.breakers(), parts.orchestrator().cache());
     }
 
     public ApiResponse handle(ApiRequest request) {

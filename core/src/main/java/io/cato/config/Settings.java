@@ -1,6 +1,7 @@
 package io.cato.config;
 
 import io.cato.cache.CacheSettings;
+import io.cato.breaker.BreakerPolicy;
 import io.cato.model.TierConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,14 +13,15 @@ import java.util.Optional;
 public record Settings(int port, Path dataDir, Optional<String> adminToken, int rolloutPercentage,
                        Optional<Legacy> legacy, List<TierConfig> tiers, List<String> fallbackChain,
                        Duration sessionTtl, int maxTurnsRead, Duration idempotencyWindow, int maxBodyBytes,
-                       Duration requestTimeout, int defaultMaxTokens, Tables tables, CacheSettings cache) {
+                       Duration requestTimeout, int defaultMaxTokens, Tables tables, CacheSettings cache,
+                       BreakerPolicy breaker) {
 
     /** The legacy OpenAI-compatible endpoint that traffic not yet on Cato goes to. */
     public record Legacy(URI baseUrl, Optional<String> apiKey, String model, Duration timeout) {
     }
 
     /** DynamoDB table names; the same names the SAM template gives them per stage. */
-    public record Tables(String sessions, String idempotency, String cache) {
+    public record Tables(String sessions, String idempotency, String cache, String breakers) {
     }
 
     public Settings {
@@ -43,16 +45,19 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
 
     public Settings withPort(int newPort) {
         return new Settings(newPort, dataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache);
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
+                breaker);
     }
 
     public Settings withDataDir(Path newDataDir) {
         return new Settings(port, newDataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache);
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
+                breaker);
     }
 
     public Settings withAdminToken(String token) {
         return new Settings(port, dataDir, Optional.of(token), rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache);
+                maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
+                breaker);
     }
 }

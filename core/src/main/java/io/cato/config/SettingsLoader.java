@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.api.Json;
+import io.cato.breaker.BreakerPolicy;
 import io.cato.cache.CacheSettings;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
@@ -96,6 +97,7 @@ public final class SettingsLoader {
         envValue("CATO_CACHE_ENABLED").ifPresent(v -> root.with("cache").put("enabled", Boolean.parseBoolean(v.strip())));
         envValue("CATO_CACHE_FALSE_HIT_BUDGET").ifPresent(v ->
                 root.with("cache").put("false_hit_budget", decimal("CATO_CACHE_FALSE_HIT_BUDGET", v)));
+        envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
         for (JsonNode tier : root.withArray("tiers")) {
             String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
             envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
@@ -130,8 +132,10 @@ public final class SettingsLoader {
                     limits.path("default_max_tokens").asInt(1024),
                     new Settings.Tables(root.path("tables").path("sessions").asText(),
                             root.path("tables").path("idempotency").asText(),
-                            root.path("tables").path("cache").asText("cato-cache")),
-                    cache(root.path("cache")));
+                            root.path("tables").path("cache").asText("cato-cache"),
+                            root.path("tables").path("breakers").asText("cato-breakers")),
+                    cache(root.path("cache")),
+                    breaker(root.path("breaker")));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }
@@ -165,6 +169,19 @@ public final class SettingsLoader {
     private static Optional<Settings.Legacy> legacy(JsonNode legacy) {
         return text(legacy, "base_url").map(url -> new Settings.Legacy(URI.create(url), text(legacy, "api_key"),
                 legacy.path("model").asText("gpt-4o-mini"), Duration.ofMillis(legacy.path("timeout_ms").asLong(30_000))));
+    }
+
+    private static BreakerPolicy breaker(JsonNode b) {
+        BreakerPolicy d = BreakerPolicy.defaults();
+        return new BreakerPolicy(b.path("failure_rate_threshold_percent").asDouble(d.failureRateThresholdPercent()),
+                Duration.ofSeconds(b.path("window_seconds").asLong(d.window().toSeconds())),
+                Duration.ofSeconds(b.path("bucket_seconds").asLong(d.bucket().toSeconds())),
+                b.path("minimum_calls").asInt(d.minimumNumberOfCalls()),
+                Duration.ofMillis(b.path("slow_call_ms").asLong(d.slowCallDuration().toMillis())),
+                Duration.ofSeconds(b.path("wait_in_open_seconds").asLong(d.waitInOpen().toSeconds())),
+                b.path("permitted_probes").asInt(d.permittedProbes()),
+                Duration.ofSeconds(b.path("probe_lease_seconds").asLong(d.probeLease().toSeconds())),
+                Duration.ofMillis(b.path("cache_ms").asLong(d.localCacheTtl().toMillis())));
     }
 
     private static List<TierConfig> tiers(JsonNode array) {

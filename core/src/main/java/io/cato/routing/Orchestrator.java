@@ -1,5 +1,6 @@
 package io.cato.routing;
 
+import io.cato.breaker.CircuitOpenException;
 import io.cato.cache.CacheScope;
 import io.cato.cache.EncodedQuery;
 import io.cato.cache.SemanticCache;
@@ -105,6 +106,7 @@ public final class Orchestrator {
         Optional<EncodedQuery> encoding = lookup instanceof SemanticCache.Miss miss ? miss.encoding() : Optional.empty();
         StreamGuard guard = new StreamGuard(onDelta);
         Optional<String> firstChoice = Optional.empty();
+        boolean circuitOpen = false;
         for (Tier tier : tiers.chain()) {
             firstChoice = firstChoice.or(() -> Optional.of(tier.name()));
             ModelRequest request = requestFor(tier.config(), command, turns);
@@ -116,8 +118,13 @@ public final class Orchestrator {
                         && !reply.text().isBlank()) {
                     cache.get().store(scope, command.query(), encoding, reply.text(), reply.model(), tier.name());
                 }
-                return finish(command, tier, reply, firstChoice.filter(name -> !name.equals(tier.name())), started,
-                        outcome);
+                Optional<String> fallbackFrom = firstChoice.filter(name -> !name.equals(tier.name()));
+                String reason = fallbackFrom.isEmpty() ? "first_available_in_chain"
+                        : circuitOpen ? "circuit_open" : "fallback";
+                return finish(command, tier, reply, fallbackFrom, reason, started, outcome);
+            } catch (CircuitOpenException e) {
+                circuitOpen = true;
+                stats.recordSkipped(tier.name());
             } catch (ModelCallException e) {
                 stats.recordCall(tier.name(), millisSince(tierStarted), true);
                 LOG.warning(() -> "tier failed, trying the next: " + e.getMessage());
@@ -171,15 +178,14 @@ public final class Orchestrator {
     /** The tier name cached answers report. */
     public static final String CACHE_TIER = "cache";
 
-    private Answer finish(QueryCommand command, Tier tier, ModelReply reply, Optional<String> fallbackFrom, long started,
-                          Answer.CacheOutcome outcome) {
+    private Answer finish(QueryCommand command, Tier tier, ModelReply reply, Optional<String> fallbackFrom, String reason,
+                          long started, Answer.CacheOutcome outcome) {
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
                         new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant())).seq())
                 .orElse(0L);
         double cost = tier.config().prices().cost(reply.usage());
         boolean degraded = MemoryAnswerer.MODEL.equals(tier.config().modelId());
-        String reason = fallbackFrom.isPresent() ? "fallback" : "first_available_in_chain";
         long latency = millisSince(started);
         stats.recordAnswer(tier.name(), latency, cost, fallbackFrom.isPresent());
         return new Answer(reply.text(), reply.model(), tier.name(), reason, fallbackFrom, false, cost, reply.usage(),

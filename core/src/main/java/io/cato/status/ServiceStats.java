@@ -26,6 +26,11 @@ public final class ServiceStats {
         stats.latencies.record(latencyMs);
     }
 
+    /** A tier passed over without a call because its circuit was open. */
+    public void recordSkipped(String tier) {
+        tier(tier).skipped.increment();
+    }
+
     /** One answer served by a tier. */
     public void recordAnswer(String tier, long latencyMs, double costUsd, boolean fallback) {
         requests.increment();
@@ -52,14 +57,17 @@ public final class ServiceStats {
     public Snapshot snapshot() {
         Map<String, TierSnapshot> perTier = new TreeMap<>();
         tiers.forEach((name, s) -> perTier.put(name, new TierSnapshot(s.calls.sum(), s.answers.sum(), s.errors.sum(),
-                s.fallbacksInto.sum(), s.cost.sum(), s.latencies.percentile(0.50), s.latencies.percentile(0.99))));
+                s.fallbacksInto.sum(), s.skipped.sum(), s.cost.sum(), s.latencies.percentile(0.50),
+                s.latencies.percentile(0.99))));
         return new Snapshot(requests.sum(), legacyRequests.sum(), rejected.sum(), perTier);
     }
 
     public record Snapshot(long answered, long legacy, long rejected, Map<String, TierSnapshot> tiers) {
     }
 
-    public record TierSnapshot(long calls, long answers, long errors, long fallbacksInto, double costUsd,
+    /** @param skippedCircuitOpen times the tier was passed over because its circuit was open (not calls) */
+    public record TierSnapshot(long calls, long answers, long errors, long fallbacksInto, long skippedCircuitOpen,
+                               double costUsd,
                                long latencyP50Ms, long latencyP99Ms) {
     }
 
@@ -68,6 +76,7 @@ public final class ServiceStats {
         final LongAdder answers = new LongAdder();
         final LongAdder errors = new LongAdder();
         final LongAdder fallbacksInto = new LongAdder();
+        final LongAdder skipped = new LongAdder();
         final DoubleAdder cost = new DoubleAdder();
         final Reservoir latencies = new Reservoir();
     }

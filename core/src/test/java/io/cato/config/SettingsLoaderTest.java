@@ -42,6 +42,22 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void breaker_hasNamedDefaults_andTakesOverridesAndItsTableName() {
+        Settings defaults = new SettingsLoader(Map.of()).load(Optional.empty());
+        Settings tuned = new SettingsLoader(Map.of(
+                "CATO_CONFIG_JSON", "{\"breaker\": {\"wait_in_open_seconds\": 5, \"minimum_calls\": 20}}",
+                "CATO_BREAKERS_TABLE", "prod-breakers")).load(Optional.empty());
+
+        assertThat(defaults.breaker()).isEqualTo(io.cato.breaker.BreakerPolicy.defaults());
+        assertThat(defaults.tables().breakers()).isEqualTo("cato-breakers");
+        assertThat(tuned.breaker().waitInOpen()).hasSeconds(5);
+        assertThat(tuned.breaker().minimumNumberOfCalls()).isEqualTo(20);
+        assertThat(tuned.tables().breakers()).isEqualTo("prod-breakers");
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_CONFIG_JSON", "{\"breaker\": {\"bucket_seconds\": 7}}"))
+                .load(Optional.empty())).isInstanceOf(InvalidSettingsException.class).hasMessageContaining("window");
+    }
+
+    @Test
     void invalidValues_areRefusedAtStart() {
         assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_ROLLOUT_PERCENTAGE", "150")).load(Optional.empty()))
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("percentage");

@@ -4,6 +4,11 @@ import io.cato.api.AdminAuth;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
 import io.cato.api.Json;
+import io.cato.breaker.BreakerGuardedModelClient;
+import io.cato.breaker.BreakerPolicy;
+import io.cato.breaker.BreakerStore;
+import io.cato.breaker.CircuitBreakers;
+import io.cato.breaker.InMemoryBreakerStore;
 import io.cato.idempotency.IdempotencyStore;
 import io.cato.idempotency.InMemoryIdempotencyStore;
 import io.cato.rollout.FixedRolloutFlag;
@@ -19,25 +24,41 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Cato's API over in-memory stores, for tests of core behaviour. */
+/**
+ * Cato's API over in-memory stores, for tests of core behaviour. Model tiers are guarded by
+ * circuit breakers as in production; two instances given the same breaker store behave like two
+ * Lambda environments sharing the breaker table.
+ */
 public final class InMemoryCato {
     public static final String ADMIN_TOKEN = "test-admin-token";
 
     public final SessionStore sessions = new InMemorySessionStore();
     public final IdempotencyStore idempotency = new InMemoryIdempotencyStore(Clock.systemUTC(), Duration.ofHours(1));
     public final ServiceStats stats = new ServiceStats();
+    public final CircuitBreakers breakers;
+    private final Clock clock;
+
+    public InMemoryCato() {
+        this(new InMemoryBreakerStore(), BreakerPolicy.defaults(), Clock.systemUTC());
+    }
+
+    public InMemoryCato(BreakerStore breakerStore, BreakerPolicy breakerPolicy, Clock clock) {
+        this.breakers = new CircuitBreakers(breakerStore, breakerPolicy, clock);
+        this.clock = clock;
+    }
 
     public CatoApi api(List<Tier> tiers, List<String> chain) {
         return api(tiers, chain, 100, Optional.empty());
     }
 
     public CatoApi api(List<Tier> tiers, List<String> chain, int rollout, Optional<LegacyRoute> legacy) {
-        Tiers chained = new Tiers(tiers, chain);
-        Orchestrator orchestrator = new Orchestrator(sessions, chained, stats, Clock.systemUTC(),
+        Tiers chained = new Tiers(tiers.stream().map(tier -> BreakerGuardedModelClient.guard(tier, breakers)).toList(),
+                chain);
+        Orchestrator orchestrator = new Orchestrator(sessions, chained, stats, clock,
                 new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5)));
         return new CatoApi(new CatoApi.Parts(Json.newMapper(), orchestrator, chained,
                 new Idempotency(idempotency, Duration.ofSeconds(10)), new FixedRolloutFlag(rollout), legacy,
-                new AdminAuth(Optional.of(ADMIN_TOKEN)), List.of(), stats, Clock.systemUTC(), 1_048_576,
-                Duration.ofSeconds(5)));
+                new AdminAuth(Optional.of(ADMIN_TOKEN)), List.of(), stats, clock, 1_048_576,
+                Duration.ofSeconds(5), breakers));
     }
 }

@@ -28,6 +28,8 @@ public final class CatoTables {
                 PowertoolsIdempotencyStore.TTL_ATTR);
         create(dynamo, tables.cache(), List.of(
                 key(DynamoDbExactCache.PK, KeyType.HASH, ScalarAttributeType.S)), DynamoDbExactCache.TTL);
+        create(dynamo, tables.breakers(), List.of(
+                key(DynamoDbBreakerStore.PK, KeyType.HASH, ScalarAttributeType.S)), null);
     }
 
     private record Key(String name, KeyType type, ScalarAttributeType attributeType) {
@@ -37,6 +39,7 @@ public final class CatoTables {
         return new Key(name, type, attributeType);
     }
 
+    /** @param ttlAttribute the attribute DynamoDB expires items by; null for a table without TTL */
     private static void create(DynamoDbClient dynamo, String table, List<Key> keys, String ttlAttribute) {
         try {
             dynamo.createTable(CreateTableRequest.builder()
@@ -48,8 +51,10 @@ public final class CatoTables {
                             .attributeName(k.name()).attributeType(k.attributeType()).build()).toList())
                     .build());
             dynamo.waiter().waitUntilTableExists(w -> w.tableName(table));
-            dynamo.updateTimeToLive(u -> u.tableName(table)
-                    .timeToLiveSpecification(s -> s.attributeName(ttlAttribute).enabled(true)));
+            if (ttlAttribute != null) {
+                dynamo.updateTimeToLive(u -> u.tableName(table)
+                        .timeToLiveSpecification(s -> s.attributeName(ttlAttribute).enabled(true)));
+            }
         } catch (ResourceInUseException exists) {
             // Created by an earlier start: the data in it is what we want to keep.
         }

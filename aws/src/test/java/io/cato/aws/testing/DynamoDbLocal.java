@@ -45,10 +45,11 @@ public final class DynamoDbLocal implements AutoCloseable {
         return client;
     }
 
-    /** Creates a fresh pair of Cato tables with unique names and returns them. */
+    /** Creates a fresh set of Cato tables with unique names and returns them. */
     public Settings.Tables freshTables() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Settings.Tables tables = new Settings.Tables("sessions-" + suffix, "idempotency-" + suffix, "cache-" + suffix);
+        Settings.Tables tables = new Settings.Tables("sessions-" + suffix, "idempotency-" + suffix, "cache-" + suffix,
+                "breakers-" + suffix);
         CatoTables.createIfMissing(client, tables);
         return tables;
     }

@@ -52,7 +52,8 @@ class RouteHandlerTest {
                 "CATO_AWS_ENDPOINT", DYNAMO.endpoint().toString(),
                 "AWS_REGION", "us-east-1",
                 "CATO_SESSIONS_TABLE", tables.sessions(),
-                "CATO_IDEMPOTENCY_TABLE", tables.idempotency()));
+                "CATO_IDEMPOTENCY_TABLE", tables.idempotency(),
+                "CATO_BREAKERS_TABLE", tables.breakers()));
         if (withModel) {
             env.put("CATO_TIER_SHADOW_BASE_URL", model.baseUrl().toString());
         }

@@ -1,0 +1,237 @@
+package io.cato.breaker;
+
+import io.cato.api.DependencyUnavailableException;
+import io.cato.breaker.BreakerRecord.Counts;
+import io.cato.breaker.BreakerRecord.Phase;
+import io.cato.model.ModelFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The circuit breakers of all tiers, their state shared through a {@link BreakerStore} so that a
+ * tier failing in one Lambda environment is avoided by every other within the local cache TTL.
+ *
+ * <p>Permission is decided from a short-lived local copy of the shared record; every outcome is
+ * written at once (an atomic add) and the record that comes back refreshes the copy, so a trip
+ * seen by one call is acted on by the next. State changes are compare-and-set on the record's
+ * version: of the instances that see the same failure rate, or the same expired wait, one wins.
+ *
+ * <p>When the store cannot be reached, calls are permitted: losing the breaker must not take
+ * the tiers down with it.
+ */
+public final class CircuitBreakers {
+    private static final Logger LOG = Logger.getLogger(CircuitBreakers.class.getName());
+    private static final int ATTEMPTS = 5;
+
+    /** Leave to call a tier once; a probe's outcome decides whether the breaker closes. */
+    public record Permit(String tier, boolean probe) {
+    }
+
+    /** A tier's breaker as this instance last saw it, with the counts of the current window. */
+    public record View(String tier, BreakerState state, Instant since, Counts window) {
+    }
+
+    private record Cached(BreakerRecord record, Instant readAt) {
+    }
+
+    private final BreakerStore store;
+    private final BreakerPolicy policy;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public CircuitBreakers(BreakerStore store, BreakerPolicy policy, Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** @throws CircuitOpenException when the tier must not be called now */
+    public Permit acquire(String tier) {
+        try {
+            BreakerRecord seen = cached(tier);
+            if (seen.state() == BreakerState.CLOSED) {
+                return new Permit(tier, false);
+            }
+            if (!mayProbe(seen, clock.instant())) {
+                throw new CircuitOpenException(tier);
+            }
+            return claimProbe(tier);
+        } catch (DependencyUnavailableException e) {
+            LOG.warning(() -> "breaker state unreadable, calling " + tier + " anyway: " + e.getMessage());
+            return new Permit(tier, false);
+        }
+    }
+
+    /** The call answered; a slow answer still counts as a failure of the tier. */
+    public void onSuccess(Permit permit, Duration took) {
+        settle(permit, took.compareTo(policy.slowCallDuration()) >= 0);
+    }
+
+    /** The call failed; only failures of the tier itself count against it. */
+    public void onFailure(Permit permit, ModelFailure failure) {
+        if (countsAgainstTier(failure)) {
+            settle(permit, true);
+        } else if (permit.probe()) {
+            // The tier answered, if only to say no: it is up, whatever the prompt's problem.
+            settle(permit, false);
+        }
+    }
+
+    /** Too long a prompt and a refusal are the caller's or the content's problem, not the tier's. */
+    static boolean countsAgainstTier(ModelFailure failure) {
+        return switch (failure) {
+            case ModelFailure.Throttled t -> true;
+            case ModelFailure.TimedOut t -> true;
+            case ModelFailure.Unavailable u -> true;
+            case ModelFailure.ContextTooLong c -> false;
+            case ModelFailure.Refused r -> false;
+        };
+    }
+
+    /** @throws DependencyUnavailableException when the store cannot be read */
+    public View view(String tier) {
+        BreakerRecord record = cached(tier);
+        return new View(tier, record.state(), record.phase().since(), record.countsSince(windowStart(clock.instant())));
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    private boolean mayProbe(BreakerRecord record, Instant now) {
+        return switch (record.state()) {
+            case CLOSED -> true;
+            case OPEN -> !now.isBefore(record.phase().since().plus(policy.waitInOpen()));
+            case HALF_OPEN -> record.phase().probesInFlight(now) < policy.permittedProbes();
+        };
+    }
+
+    private Permit claimProbe(String tier) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            BreakerRecord current = refresh(tier);
+            if (current.state() == BreakerState.CLOSED) {
+                return new Permit(tier, false);
+            }
+            if (!mayProbe(current, now)) {
+                throw new CircuitOpenException(tier);
+            }
+            Phase phase = current.phase();
+            Instant since = current.state() == BreakerState.OPEN ? now : phase.since();
+            Phase next = new Phase(BreakerState.HALF_OPEN, since, phase.probesInFlight(now) + 1,
+                    now.plus(policy.probeLease()));
+            Optional<BreakerRecord> claimed = store.transition(tier, current.version(), next, Set.of());
+            if (claimed.isPresent()) {
+                remember(claimed.get());
+                return new Permit(tier, true);
+            }
+        }
+        throw new CircuitOpenException(tier);
+    }
+
+    private void settle(Permit permit, boolean failed) {
+        try {
+            if (!permit.probe() || !settleProbe(permit.tier(), failed)) {
+                count(permit.tier(), failed);
+            }
+        } catch (DependencyUnavailableException e) {
+            LOG.warning(() -> "breaker outcome for " + permit.tier() + " not recorded: " + e.getMessage());
+        }
+    }
+
+    /** @return false when the breaker left half-open meanwhile, so the outcome is an ordinary call's */
+    private boolean settleProbe(String tier, boolean failed) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            BreakerRecord current = refresh(tier);
+            if (current.state() != BreakerState.HALF_OPEN) {
+                return false;
+            }
+            Phase next = failed ? Phase.open(now) : Phase.closed(now);
+            // Closing starts a fresh window: the failures that opened the breaker are history.
+            Set<Instant> drop = failed ? Set.of() : current.buckets().keySet();
+            Optional<BreakerRecord> settled = store.transition(tier, current.version(), next, drop);
+            if (settled.isPresent()) {
+                remember(settled.get());
+                LOG.info(() -> "circuit " + (failed ? "reopened" : "closed") + " for " + tier + " by a probe");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void count(String tier, boolean failed) {
+        Instant now = clock.instant();
+        BreakerRecord after = store.addCall(tier, bucketStart(now), failed);
+        remember(after);
+        Set<Instant> stale = after.bucketsBefore(windowStart(now));
+        if (!stale.isEmpty()) {
+            store.discardBuckets(tier, Set.copyOf(stale));
+        }
+        if (failed && after.state() == BreakerState.CLOSED && trips(after, now)) {
+            open(tier, after);
+        }
+    }
+
+    private void open(String tier, BreakerRecord seen) {
+        BreakerRecord current = seen;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            Optional<BreakerRecord> opened = store.transition(tier, current.version(), Phase.open(now), Set.of());
+            if (opened.isPresent()) {
+                remember(opened.get());
+                Counts window = current.countsSince(windowStart(now));
+                LOG.warning(() -> "circuit opened for " + tier + ": " + window.failures() + " of " + window.calls()
+                        + " calls failed");
+                return;
+            }
+            current = refresh(tier);
+            if (current.state() != BreakerState.CLOSED || !trips(current, now)) {
+                return;
+            }
+        }
+    }
+
+    private boolean trips(BreakerRecord record, Instant now) {
+        Counts window = record.countsSince(windowStart(now));
+        return window.calls() >= policy.minimumNumberOfCalls()
+                && window.failureRatePercent() >= policy.failureRateThresholdPercent();
+    }
+
+    private Instant bucketStart(Instant now) {
+        long bucketMillis = policy.bucket().toMillis();
+        return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), bucketMillis) * bucketMillis);
+    }
+
+    /** The start of the oldest bucket still inside the window. */
+    private Instant windowStart(Instant now) {
+        return bucketStart(now).minus(policy.window()).plus(policy.bucket());
+    }
+
+    private BreakerRecord cached(String tier) {
+        Cached entry = cache.get(tier);
+        if (entry != null && clock.instant().isBefore(entry.readAt().plus(policy.localCacheTtl()))) {
+            return entry.record();
+        }
+        return refresh(tier);
+    }
+
+    private BreakerRecord refresh(String tier) {
+        BreakerRecord record = store.read(tier);
+        cache.put(tier, new Cached(record, clock.instant()));
+        return record;
+    }
+
+    /** Keeps the record a write returned. */
+    private void remember(BreakerRecord record) {
+        Cached fresh = new Cached(record, clock.instant());
+        // Concurrent calls may finish out of order; an older state never replaces a newer one.
+        cache.merge(record.tier(), fresh, (old, neu) -> neu.record().version() >= old.record().version() ? neu : old);
+    }
+}
