@@ -44,15 +44,18 @@ public final class CacheEligibility {
     }
 
     private static final Pattern CONVERSATION = Pattern.compile(
-            "\\b(what|which)\\b.*\\b(i|you|we)\\b\\s+(just\\s+)?(say|said|ask|asked|tell|told|mention|mentioned|write|wrote|talk|talked|discuss|discussed)\\b"
-            + "|\\b(i|you|we)\\s+(just\\s+)?(said|asked|told|mentioned|wrote|talked about|discussed)\\b"
-            + "|\\b(earlier|previously|above|before that|so far|last (question|answer|message|reply)|previous (question|answer|message|reply)|your (last|previous) (answer|reply|message)|my (last|previous) (question|message))\\b"
-            + "|\\b(again|repeat|rephrase|summari[sz]e (this|that|our|the conversation)|continue|go on|tell me more|more detail|elaborate|expand on)\\b"
-            + "|\\b(this|our) (conversation|chat|discussion)\\b");
+            "\\b(what|which)\\b.*\\b(i|you|we)\\b\\s+(just\\s+)?(said|asked|told|mentioned|wrote|talked about|discussed)\\b"
+            + "|\\bwhat (did|do|have) (i|you|we) (just )?(say|ask|tell|mention|write|talk about|discuss)\\b"
+            + "|\\b(i|you|we) (just )?(said|told me|mentioned|wrote|talked about|discussed)\\b"
+            + "|\\b(earlier|previously|above|so far|(your|my|the) (last|previous) (question|answer|message|reply|response))\\b"
+            + "|\\b(repeat|rephrase|reword)\\b|\\b(say|explain|tell me|do) (that|it|this) again\\b|^again\\b"
+            + "|^(continue|go on|keep going|tell me more|more detail|elaborate|expand on)\\b"
+            + "|\\bsummari[sz]e (this|that|our|the conversation)|\\b(this|our) (conversation|chat|discussion)\\b");
     private static final Pattern PERSONAL = Pattern.compile(
-            "^(what|who|where|when|which|how old)\\b('s|\\s+is|\\s+are|\\s+was|\\s+were|\\s+am|\\s+do|\\s+did)?\\s+(my|i)\\b"
-            + "|\\b(remember|recall|know) (my|me|what i|that i)\\b"
-            + "|\\babout me\\b|\\bmy (name|age|birthday|address|email|phone|job|wife|husband|partner|kids?|children|son|daughter|account|order|plan|preferences?)\\b");
+            "^(what|who|where|when|which|how old)('s|\\s+is|\\s+are|\\s+was|\\s+were|\\s+am)\\s+(my|i)\\b"
+            + "|^where (do|did) i (live|work|park|put|leave|stay)\\b"
+            + "|\\b(remember|recall) (my|me|what i|that i)\\b|\\bdo you know (my|me|who i am|where i)\\b"
+            + "|\\bmy (name|age|birthday|address|email|phone number)\\b");
     private static final Pattern TIME = Pattern.compile(
             "\\b(today|tonight|tomorrow|yesterday|right now|now|currently|current|latest|this (week|month|year|morning|evening)|these days"
             + "|weather|forecast|news|headlines|stock price|score of|live score|trending)\\b");
