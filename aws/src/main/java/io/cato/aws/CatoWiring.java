@@ -54,6 +54,8 @@ public final class CatoWiring {
         return switch (config.provider()) {
             case OPENAI -> new OpenAiCompatibleModelClient(config, http, mapper);
             case MEMORY -> new MemoryAnswerer();
+            case BEDROCK, SAGEMAKER -> throw new IllegalArgumentException("tier " + config.name() + ": provider "
+                    + config.provider() + " has no adapter in this build");
         };
     }
 
