@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.appconfigdata.AppConfigDataClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * Builds AWS SDK clients. An endpoint override points the same code at AWS, DynamoDB Local,
@@ -85,6 +86,14 @@ public final class AwsClients {
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .readTimeout(tier.timeout()))
                 .overrideConfiguration(modelCallConfiguration().build())
+                .build();
+    }
+
+    /** SageMaker InvokeEndpoint for one tier; see {@link #forTier}. */
+    public static SageMakerRuntimeClient sageMakerRuntime(TierConfig tier) {
+        return forTier(SageMakerRuntimeClient.builder(), tier)
+                .httpClientBuilder(syncHttp(tier))
+                .overrideConfiguration(modelCallConfiguration().apiCallTimeout(tier.timeout()).build())
                 .build();
     }
 
