@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.AdminAuth;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
+import io.cato.aws.bedrock.BedrockModelClient;
 import io.cato.aws.dynamodb.DynamoDbHealthCheck;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.dynamodb.PowertoolsIdempotencyStore;
+import io.cato.aws.sagemaker.SageMakerShadowClient;
 import io.cato.config.Settings;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelClient;
 import io.cato.model.OpenAiCompatibleModelClient;
 import io.cato.model.Provider;
+import io.cato.model.RetryingModelClient;
 import io.cato.model.TierConfig;
 import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutFlag;
@@ -50,12 +53,18 @@ public final class CatoWiring {
                 settings.maxBodyBytes(), settings.requestTimeout()));
     }
 
-    private static ModelClient client(TierConfig config, HttpClient http, ObjectMapper mapper) {
+    /**
+     * One client per tier, built once at start (SnapStart snapshots it): no SDK client is ever
+     * built per request. Remote tiers retry throttling within the request's deadline.
+     */
+    static ModelClient client(TierConfig config, HttpClient http, ObjectMapper mapper) {
         return switch (config.provider()) {
-            case OPENAI -> new OpenAiCompatibleModelClient(config, http, mapper);
+            case OPENAI -> RetryingModelClient.withDefaults(new OpenAiCompatibleModelClient(config, http, mapper));
+            case BEDROCK -> RetryingModelClient.withDefaults(new BedrockModelClient(config,
+                    AwsClients.bedrockRuntime(config), AwsClients.bedrockRuntimeAsync(config)));
+            case SAGEMAKER -> RetryingModelClient.withDefaults(new SageMakerShadowClient(config,
+                    AwsClients.sageMakerRuntime(config), mapper));
             case MEMORY -> new MemoryAnswerer();
-            case BEDROCK, SAGEMAKER -> throw new IllegalArgumentException("tier " + config.name() + ": provider "
-                    + config.provider() + " has no adapter in this build");
         };
     }
 
