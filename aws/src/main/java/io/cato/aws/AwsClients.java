@@ -1,5 +1,6 @@
 package io.cato.aws;
 
+import io.cato.model.TierConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -7,11 +8,20 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.appconfigdata.AppConfigDataClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * Builds AWS SDK clients. An endpoint override points the same code at AWS, DynamoDB Local,
@@ -19,6 +29,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * engines accept any signature.
  */
 public final class AwsClients {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
     private final Region region;
     private final Optional<URI> endpointOverride;
 
@@ -51,7 +63,78 @@ public final class AwsClients {
         return builder.build();
     }
 
+    /** Bedrock Converse for one tier; see {@link #forTier}. */
+    public static BedrockRuntimeClient bedrockRuntime(TierConfig tier) {
+        return forTier(BedrockRuntimeClient.builder(), tier)
+                .httpClientBuilder(syncHttp(tier))
+                .overrideConfiguration(modelCallConfiguration().apiCallTimeout(tier.timeout()).build())
+                .build();
+    }
+
+    /**
+     * Bedrock ConverseStream for one tier. No API call timeout here: it would also cut a long
+     * answer mid-stream. The client bounds the wait for the first event and the whole stream by
+     * the request's deadline; the read timeout bounds a stall between chunks. HTTP/1.1, because
+     * the SDK defaults Bedrock Runtime to HTTP/2 for its bidirectional operation, which Cato
+     * does not use; ConverseStream only streams the response, and one Lambda environment has
+     * one request in flight, so multiplexing would buy nothing.
+     */
+    public static BedrockRuntimeAsyncClient bedrockRuntimeAsync(TierConfig tier) {
+        return forTier(BedrockRuntimeAsyncClient.builder(), tier)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .protocol(Protocol.HTTP1_1)
+                        .connectionTimeout(CONNECT_TIMEOUT)
+                        .readTimeout(tier.timeout()))
+                .overrideConfiguration(modelCallConfiguration().build())
+                .build();
+    }
+
+    /** SageMaker InvokeEndpoint for one tier; see {@link #forTier}. */
+    public static SageMakerRuntimeClient sageMakerRuntime(TierConfig tier) {
+        return forTier(SageMakerRuntimeClient.builder(), tier)
+                .httpClientBuilder(syncHttp(tier))
+                .overrideConfiguration(modelCallConfiguration().apiCallTimeout(tier.timeout()).build())
+                .build();
+    }
+
+    /**
+     * A model tier's client takes the tier's own region and endpoint override. Without a region
+     * the SDK's default chain decides ({@code AWS_REGION} in Lambda); an endpoint override with no
+     * region signs for us-east-1, which stubs and emulators accept.
+     */
+    private static <B extends AwsClientBuilder<B, ?>> B forTier(B builder, TierConfig tier) {
+        Region region = tier.region().map(Region::of)
+                .or(() -> tier.endpoint().map(endpoint -> Region.US_EAST_1))
+                .orElseGet(() -> defaultRegion(tier));
+        tier.endpoint().ifPresent(builder::endpointOverride);
+        return builder.region(region).credentialsProvider(credentials(tier.endpoint()));
+    }
+
+    private static Region defaultRegion(TierConfig tier) {
+        try {
+            return DefaultAwsRegionProviderChain.builder().build().getRegion();
+        } catch (SdkClientException e) {
+            throw new IllegalArgumentException("tier " + tier.name() + ": no AWS region; set the tier's region or AWS_REGION", e);
+        }
+    }
+
+    private static UrlConnectionHttpClient.Builder syncHttp(TierConfig tier) {
+        return UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(tier.timeout());
+    }
+
+    /**
+     * The SDK does not retry model calls: throttling is retried by RetryingModelClient within the
+     * request's deadline, and every other failure is the fallback chain's to handle.
+     */
+    private static ClientOverrideConfiguration.Builder modelCallConfiguration() {
+        return ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry());
+    }
+
     private AwsCredentialsProvider credentials() {
+        return credentials(endpointOverride);
+    }
+
+    private static AwsCredentialsProvider credentials(Optional<URI> endpointOverride) {
         return endpointOverride.isPresent()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
                 : DefaultCredentialsProvider.builder().build();

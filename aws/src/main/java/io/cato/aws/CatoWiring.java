@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.AdminAuth;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
+import io.cato.aws.bedrock.BedrockModelClient;
 import io.cato.aws.dynamodb.DynamoDbBreakerStore;
 import io.cato.aws.dynamodb.DynamoDbExactCache;
 import io.cato.aws.dynamodb.DynamoDbHealthCheck;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.dynamodb.PowertoolsIdempotencyStore;
+import io.cato.aws.sagemaker.SageMakerShadowClient;
 import io.cato.breaker.BreakerGuardedModelClient;
 import io.cato.breaker.CircuitBreakers;
 import io.cato.cache.DuplicateVerifier;
@@ -21,6 +23,7 @@ import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelClient;
 import io.cato.model.OpenAiCompatibleModelClient;
 import io.cato.model.Provider;
+import io.cato.model.RetryingModelClient;
 import io.cato.model.TierConfig;
 import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutFlag;
@@ -95,9 +98,17 @@ public final class CatoWiring {
                 settings.maxBodyBytes(), settings.requestTimeout(), breakers));
     }
 
-    private static ModelClient client(TierConfig config, HttpClient http, ObjectMapper mapper) {
+    /**
+     * One client per tier, built once at start (SnapStart snapshots it): no SDK client is ever
+     * built per request. Remote tiers retry throttling within the request's deadline.
+     */
+    static ModelClient client(TierConfig config, HttpClient http, ObjectMapper mapper) {
         return switch (config.provider()) {
-            case OPENAI -> new OpenAiCompatibleModelClient(config, http, mapper);
+            case OPENAI -> RetryingModelClient.withDefaults(new OpenAiCompatibleModelClient(config, http, mapper));
+            case BEDROCK -> RetryingModelClient.withDefaults(new BedrockModelClient(config,
+                    AwsClients.bedrockRuntime(config), AwsClients.bedrockRuntimeAsync(config)));
+            case SAGEMAKER -> RetryingModelClient.withDefaults(new SageMakerShadowClient(config,
+                    AwsClients.sageMakerRuntime(config), mapper));
             case MEMORY -> new MemoryAnswerer();
         };
     }

@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * Reads configuration in layers, each overriding the one before: the shipped defaults, a JSON
  * file ({@code --config} or {@code CATO_CONFIG}), inline JSON in {@code CATO_CONFIG_JSON}, then
- * single environment variables ({@code CATO_PORT}, {@code CATO_TIER_<NAME>_BASE_URL}, ...).
+ * single environment variables ({@code CATO_PORT}, {@code CATO_TIER_<NAME>_BASE_URL}, {@code _REGION}, ...).
  */
 public final class SettingsLoader {
     private final ObjectMapper mapper = Json.newMapper();
@@ -103,6 +103,8 @@ public final class SettingsLoader {
             envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
             envValue(prefix + "API_KEY").ifPresent(v -> ((ObjectNode) tier).put("api_key", v));
             envValue(prefix + "MODEL_ID").ifPresent(v -> ((ObjectNode) tier).put("model_id", v));
+            envValue(prefix + "REGION").ifPresent(v -> ((ObjectNode) tier).put("region", v));
+            envValue(prefix + "ENDPOINT").ifPresent(v -> ((ObjectNode) tier).put("endpoint", v));
         }
     }
 
@@ -192,9 +194,19 @@ public final class SettingsLoader {
                     new TierConfig.Prices(t.path("price_input_per_1k").asDouble(0),
                             t.path("price_output_per_1k").asDouble(0), t.path("price_cached_input_per_1k").asDouble(0)),
                     Duration.ofMillis(t.path("timeout_ms").asLong(20_000)), t.path("context_window").asInt(8192),
-                    t.path("history_budget").asInt(4096), t.path("max_output_tokens").asInt(1024)));
+                    t.path("history_budget").asInt(4096), t.path("max_output_tokens").asInt(1024),
+                    text(t, "region"), text(t, "endpoint").map(url -> endpoint(t.path("name").asText(), url)),
+                    t.path("prompt_cache_min_tokens").asInt(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS)));
         }
         return tiers;
+    }
+
+    private static URI endpoint(String tier, String value) {
+        URI uri = URI.create(value);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new InvalidSettingsException("tier " + tier + ": endpoint must be an absolute URL, got '" + value + "'");
+        }
+        return uri;
     }
 
     private static List<String> names(JsonNode array) {

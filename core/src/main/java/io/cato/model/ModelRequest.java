@@ -18,6 +18,11 @@ public record ModelRequest(String system, List<ChatMessage> messages, int maxTok
         }
     }
 
+    /** The same request with less time left, for a retry. */
+    public ModelRequest withDeadline(Duration remaining) {
+        return new ModelRequest(system, messages, maxTokens, temperature, remaining);
+    }
+
     /** The last user message: the question being answered. */
     public String query() {
         for (int i = messages.size() - 1; i >= 0; i--) {

@@ -1,20 +1,30 @@
 package io.cato.model;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * A model tier as configuration: who serves it, what it costs and what it can hold.
  *
  * @param name the tier's name in routing decisions, metrics and responses
- * @param baseUrl where the provider listens; empty means the tier is not deployed here
+ * @param modelId the provider's model id; for SageMaker, the endpoint name
+ * @param baseUrl where an OpenAI-compatible provider listens; empty means such a tier is not deployed here
  * @param apiKey the key sent to the provider, if it needs one
  * @param contextWindow tokens the model accepts, prompt and answer together
  * @param historyBudget tokens of conversation history sent with each query
+ * @param region the AWS region of a Bedrock or SageMaker tier; empty means the SDK's default
+ * @param endpoint an endpoint override for a Bedrock or SageMaker tier (a stub in tests)
+ * @param promptCacheMinTokens the model's minimum prompt cache checkpoint; 0 turns prompt caching off
  */
 public record TierConfig(String name, Provider provider, String modelId, Optional<String> baseUrl,
                          Optional<String> apiKey, Prices prices, Duration timeout, int contextWindow,
-                         int historyBudget, int maxOutputTokens) {
+                         int historyBudget, int maxOutputTokens, Optional<String> region, Optional<URI> endpoint,
+                         int promptCacheMinTokens) {
+
+    /** Bedrock's smallest cache checkpoint (Claude Sonnet); Haiku needs 2,048, some models 4,096. */
+    public static final int DEFAULT_PROMPT_CACHE_MIN_TOKENS = 1024;
 
     /** Prices in US dollars per 1,000 tokens. */
     public record Prices(double inputPer1k, double outputPer1k, double cachedInputPer1k) {
@@ -35,10 +45,31 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
             throw new IllegalArgumentException("tier " + name
                     + ": history_budget + max_output_tokens must fit in context_window");
         }
+        if (promptCacheMinTokens < 0) {
+            throw new IllegalArgumentException("tier " + name + ": prompt_cache_min_tokens must not be negative");
+        }
+        if ((provider == Provider.BEDROCK || provider == Provider.SAGEMAKER) && (modelId == null || modelId.isBlank())) {
+            throw new IllegalArgumentException("tier " + name + ": a " + provider.name().toLowerCase(Locale.ROOT)
+                    + " tier needs a model_id");
+        }
     }
 
-    /** A tier is enabled when it can be reached: memory always, the others with an endpoint. */
+    /** A tier without AWS settings: an OpenAI-compatible server or the memory tier. */
+    public TierConfig(String name, Provider provider, String modelId, Optional<String> baseUrl,
+                      Optional<String> apiKey, Prices prices, Duration timeout, int contextWindow,
+                      int historyBudget, int maxOutputTokens) {
+        this(name, provider, modelId, baseUrl, apiKey, prices, timeout, contextWindow, historyBudget, maxOutputTokens,
+                Optional.empty(), Optional.empty(), DEFAULT_PROMPT_CACHE_MIN_TOKENS);
+    }
+
+    /**
+     * A tier is enabled when it can be reached: memory always, Bedrock and SageMaker through AWS
+     * endpoint resolution, an OpenAI-compatible server once it has a base URL.
+     */
     public boolean enabled() {
-        return provider == Provider.MEMORY || baseUrl.isPresent();
+        return switch (provider) {
+            case MEMORY, BEDROCK, SAGEMAKER -> true;
+            case OPENAI -> baseUrl.isPresent();
+        };
     }
 }

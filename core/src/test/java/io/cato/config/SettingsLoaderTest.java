@@ -3,6 +3,9 @@ package io.cato.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cato.model.Provider;
+import io.cato.model.TierConfig;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -55,6 +58,46 @@ class SettingsLoaderTest {
         assertThat(tuned.tables().breakers()).isEqualTo("prod-breakers");
         assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_CONFIG_JSON", "{\"breaker\": {\"bucket_seconds\": 7}}"))
                 .load(Optional.empty())).isInstanceOf(InvalidSettingsException.class).hasMessageContaining("window");
+    }
+
+    @Test
+    void bedrockAndSageMakerTiers_areEnabledWithoutABaseUrl_andCarryTheirAwsSettings() {
+        String json = """
+                {"tiers": [
+                  {"name": "sonnet", "provider": "bedrock", "model_id": "anthropic.claude-sonnet-4", "region": "us-west-2",
+                   "prompt_cache_min_tokens": 2048},
+                  {"name": "shadow", "provider": "sagemaker", "model_id": "cato-shadow-self"},
+                  {"name": "memory", "provider": "memory", "model_id": "memory", "context_window": 32000,
+                   "history_budget": 16000, "max_output_tokens": 1000}],
+                 "fallback_chain": ["sonnet", "shadow", "memory"]}""";
+        Map<String, String> env = Map.of("CATO_CONFIG_JSON", json,
+                "CATO_TIER_SHADOW_ENDPOINT", "http://127.0.0.1:4566");
+
+        Settings settings = new SettingsLoader(env).load(Optional.empty());
+
+        assertThat(settings.tiers()).filteredOn(t -> t.enabled()).extracting(t -> t.name())
+                .containsExactly("sonnet", "shadow", "memory");
+        TierConfig sonnet = settings.tiers().getFirst();
+        assertThat(sonnet.provider()).isEqualTo(Provider.BEDROCK);
+        assertThat(sonnet.region()).contains("us-west-2");
+        assertThat(sonnet.endpoint()).isEmpty();
+        assertThat(sonnet.promptCacheMinTokens()).isEqualTo(2048);
+        TierConfig shadow = settings.tiers().get(1);
+        assertThat(shadow.provider()).isEqualTo(Provider.SAGEMAKER);
+        assertThat(shadow.modelId()).isEqualTo("cato-shadow-self");
+        assertThat(shadow.endpoint()).contains(URI.create("http://127.0.0.1:4566"));
+        assertThat(shadow.promptCacheMinTokens()).isEqualTo(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS);
+    }
+
+    @Test
+    void awsTiers_withoutAModelIdOrWithARelativeEndpoint_areRefusedAtStart() {
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_CONFIG_JSON",
+                "{\"tiers\": [{\"name\": \"sonnet\", \"provider\": \"bedrock\"}], \"fallback_chain\": []}"))
+                .load(Optional.empty())).isInstanceOf(InvalidSettingsException.class).hasMessageContaining("model_id");
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_CONFIG_JSON",
+                "{\"tiers\": [{\"name\": \"s\", \"provider\": \"sagemaker\", \"model_id\": \"e\","
+                        + " \"endpoint\": \"localhost\"}], \"fallback_chain\": []}"))
+                .load(Optional.empty())).isInstanceOf(InvalidSettingsException.class).hasMessageContaining("endpoint");
     }
 
     @Test

@@ -1,0 +1,208 @@
+package io.cato.aws.bedrock;
+
+import io.cato.model.ModelCallException;
+import io.cato.model.ModelClient;
+import io.cato.model.ModelFailure;
+import io.cato.model.ModelReply;
+import io.cato.model.ModelRequest;
+import io.cato.model.TierConfig;
+import io.cato.model.TokenUsage;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+
+/**
+ * A tier served by Amazon Bedrock through the Converse API ({@code POST /model/{modelId}/converse})
+ * and ConverseStream ({@code /converse-stream}, an AWS event stream). Every failure leaves as a
+ * {@link ModelCallException}: SDK exceptions, timeouts, and replies whose stop reason means no
+ * answer (guardrail, content filter, context window). The SDK clients are built once per
+ * environment and shared by all requests.
+ */
+public final class BedrockModelClient implements ModelClient {
+    private final TierConfig tier;
+    private final BedrockRuntimeClient sync;
+    private final BedrockRuntimeAsyncClient async;
+
+    public BedrockModelClient(TierConfig tier, BedrockRuntimeClient sync, BedrockRuntimeAsyncClient async) {
+        this.tier = tier;
+        this.sync = sync;
+        this.async = async;
+    }
+
+    @Override
+    public ModelReply complete(ModelRequest request) {
+        Duration timeout = timeout(request);
+        ConversePrompt prompt = ConversePrompt.of(request, tier.promptCacheMinTokens());
+        ConverseResponse response;
+        try {
+            ConverseRequest.Builder converse = ConverseRequest.builder()
+                    .modelId(tier.modelId())
+                    .messages(prompt.messages())
+                    .inferenceConfig(inference(request))
+                    .overrideConfiguration(AwsRequestOverrideConfiguration.builder().apiCallTimeout(timeout).build());
+            if (!prompt.system().isEmpty()) {
+                converse.system(prompt.system());
+            }
+            response = sync.converse(converse.build());
+        } catch (SdkException e) {
+            throw failure(BedrockFailures.classify(e, timeout));
+        }
+        BedrockFailures.fromStopReason(response.stopReasonAsString()).ifPresent(f -> {
+            throw failure(f);
+        });
+        String text = response.output() == null || response.output().message() == null ? null
+                : response.output().message().content().stream().map(ContentBlock::text)
+                        .filter(t -> t != null).collect(Collectors.joining());
+        if (text == null || text.isEmpty()) {
+            throw failure(new ModelFailure.Unavailable("reply without text (stopReason "
+                    + response.stopReasonAsString() + ")"));
+        }
+        return new ModelReply(text, tier.modelId(), usage(response.usage()));
+    }
+
+    /**
+     * Relays text deltas to {@code onDelta} on the calling thread. The first event must arrive
+     * within the tier's timeout and the whole answer within the request's deadline. A failure
+     * is thrown whether or not deltas were sent; the caller knows which happened.
+     */
+    @Override
+    public ModelReply stream(ModelRequest request, Consumer<String> onDelta) {
+        ConversePrompt prompt = ConversePrompt.of(request, tier.promptCacheMinTokens());
+        BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
+        ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+                .subscriber(ConverseStreamResponseHandler.Visitor.builder()
+                        .onMessageStart(e -> events.add(new StreamEvent.Started()))
+                        .onContentBlockDelta(e -> {
+                            String text = e.delta() == null ? null : e.delta().text();
+                            if (text != null && !text.isEmpty()) {
+                                events.add(new StreamEvent.Delta(text));
+                            }
+                        })
+                        .onMessageStop(e -> events.add(new StreamEvent.Stopped(e.stopReasonAsString())))
+                        .onMetadata(e -> events.add(new StreamEvent.Usage(usage(e.usage()))))
+                        .build())
+                .build();
+        CompletableFuture<Void> call;
+        try {
+            ConverseStreamRequest.Builder converse = ConverseStreamRequest.builder()
+                    .modelId(tier.modelId())
+                    .messages(prompt.messages())
+                    .inferenceConfig(inference(request));
+            if (!prompt.system().isEmpty()) {
+                converse.system(prompt.system());
+            }
+            call = async.converseStream(converse.build(), handler);
+        } catch (SdkException e) {
+            throw failure(BedrockFailures.classify(e, timeout(request)));
+        }
+        call.whenComplete((ignored, error) -> events.add(error == null ? new StreamEvent.Done() : new StreamEvent.Failed(error)));
+        try {
+            return relay(request, events, onDelta);
+        } finally {
+            call.cancel(true);
+        }
+    }
+
+    private ModelReply relay(ModelRequest request, BlockingQueue<StreamEvent> events, Consumer<String> onDelta) {
+        long deadline = System.nanoTime() + request.deadline().toNanos();
+        long firstEventBy = System.nanoTime() + timeout(request).toNanos();
+        boolean started = false;
+        StringBuilder text = new StringBuilder();
+        String stopReason = null;
+        TokenUsage usage = TokenUsage.NONE;
+        while (true) {
+            StreamEvent event = next(events, started ? deadline : Math.min(deadline, firstEventBy));
+            if (event == null) {
+                throw failure(new ModelFailure.TimedOut(started ? "answer not finished within " + request.deadline()
+                        : "no answer within " + timeout(request)));
+            }
+            started = true;
+            switch (event) {
+                case StreamEvent.Started s -> { }
+                case StreamEvent.Delta d -> {
+                    text.append(d.text());
+                    onDelta.accept(d.text());
+                }
+                case StreamEvent.Stopped s -> stopReason = s.reason();
+                case StreamEvent.Usage u -> usage = u.usage();
+                case StreamEvent.Failed f -> throw failure(BedrockFailures.classify(f.error(), timeout(request)));
+                case StreamEvent.Done d -> {
+                    BedrockFailures.fromStopReason(stopReason).ifPresent(f -> {
+                        throw failure(f);
+                    });
+                    return new ModelReply(text.toString(), tier.modelId(), usage);
+                }
+            }
+        }
+    }
+
+    private StreamEvent next(BlockingQueue<StreamEvent> events, long byNanos) {
+        try {
+            return events.poll(Math.max(0, byNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(new ModelFailure.Unavailable("interrupted"));
+        }
+    }
+
+    private InferenceConfiguration inference(ModelRequest request) {
+        return InferenceConfiguration.builder()
+                .maxTokens(Math.min(request.maxTokens(), tier.maxOutputTokens()))
+                .temperature((float) request.temperature())
+                .build();
+    }
+
+    /**
+     * Bedrock counts cache reads and writes apart from {@code inputTokens}; Cato's usage counts
+     * all input, with the cached part inside it, so prices apply as {@link TierConfig.Prices} expects.
+     */
+    static TokenUsage usage(software.amazon.awssdk.services.bedrockruntime.model.TokenUsage usage) {
+        if (usage == null) {
+            return TokenUsage.NONE;
+        }
+        int read = orZero(usage.cacheReadInputTokens());
+        int written = orZero(usage.cacheWriteInputTokens());
+        return new TokenUsage(orZero(usage.inputTokens()) + read + written, orZero(usage.outputTokens()), read);
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    private Duration timeout(ModelRequest request) {
+        return tier.timeout().compareTo(request.deadline()) <= 0 ? tier.timeout() : request.deadline();
+    }
+
+    private ModelCallException failure(ModelFailure failure) {
+        return new ModelCallException(tier.name(), failure);
+    }
+
+    /** What the SDK's event-loop threads hand to the calling thread. */
+    private sealed interface StreamEvent {
+        record Started() implements StreamEvent { }
+
+        record Delta(String text) implements StreamEvent { }
+
+        record Stopped(String reason) implements StreamEvent { }
+
+        record Usage(TokenUsage usage) implements StreamEvent { }
+
+        record Failed(Throwable error) implements StreamEvent { }
+
+        record Done() implements StreamEvent { }
+    }
+}

@@ -1,0 +1,61 @@
+package io.cato.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cato.api.Json;
+import io.cato.aws.testing.BedrockStub;
+import io.cato.aws.testing.SageMakerStub;
+import io.cato.model.ChatMessage;
+import io.cato.model.ModelClient;
+import io.cato.model.ModelRequest;
+import io.cato.model.Provider;
+import io.cato.model.TierConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The clients CatoWiring builds for AWS tiers reach their endpoint override and retry throttling. */
+class CatoWiringModelClientsTest {
+    private final BedrockStub bedrock = new BedrockStub();
+    private final SageMakerStub sageMaker = new SageMakerStub();
+
+    private static TierConfig tier(Provider provider, String modelId, URI endpoint) {
+        return new TierConfig(provider.name().toLowerCase(java.util.Locale.ROOT), provider, modelId, Optional.empty(), Optional.empty(),
+                TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 4096, 512, Optional.empty(),
+                Optional.of(endpoint), 1024);
+    }
+
+    private static ModelRequest question() {
+        return new ModelRequest(null, List.of(ChatMessage.user("Capital of France?")), 100, 0.2, Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() {
+        assertThat(bedrock.violations()).isEmpty();
+        assertThat(sageMaker.violations()).isEmpty();
+        bedrock.close();
+        sageMaker.close();
+    }
+
+    @Test
+    void bedrockTier_throttledOnce_isRetriedAndAnswers() {
+        bedrock.failingOnceWith(429, "ThrottlingException", "Too many requests, please wait before trying again.");
+        ModelClient client = CatoWiring.client(tier(Provider.BEDROCK, "anthropic.claude-3-5-haiku-20241022-v1:0",
+                bedrock.endpoint()), CatoWiring.httpClient(), Json.newMapper());
+
+        assertThat(client.complete(question()).text()).isEqualTo("Paris is the capital.");
+        assertThat(bedrock.requests()).hasSize(2);
+    }
+
+    @Test
+    void sageMakerTier_callsTheEndpointNamedByTheModelId() {
+        ModelClient client = CatoWiring.client(tier(Provider.SAGEMAKER, "cato-shadow-self", sageMaker.endpoint()),
+                CatoWiring.httpClient(), Json.newMapper());
+
+        assertThat(client.complete(question()).text()).isEqualTo("Paris is the capital.");
+        assertThat(sageMaker.lastRequest().path()).isEqualTo("/endpoints/cato-shadow-self/invocations");
+    }
+}
