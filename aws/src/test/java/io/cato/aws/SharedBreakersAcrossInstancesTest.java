@@ -127,7 +127,7 @@ class SharedBreakersAcrossInstancesTest {
     void countsFromBothInstances_addUpToTheMinimumNumberOfCalls() {
         CatoApi first = instance();
         CatoApi second = instance();
-        sonnet.failingWith(429);
+        sonnet.failingWith(500); // not retried, so each request is one call to the stub
         for (int i = 0; i < 5; i++) {
             hello(i % 2 == 0 ? first : second);
         }

@@ -81,6 +81,9 @@ public final class OpenSearchNode {
     private static OpenSearchNode start() {
         int port = freePort();
         Path home = Path.of("target", "opensearch-node-" + ProcessHandle.current().pid()).toAbsolutePath();
+        // Other clients in the same test JVM (the SDK's async Netty client) may have fixed Netty's
+        // processor count already; OpenSearch would refuse to set it a second time.
+        System.setProperty("opensearch.set.netty.runtime.available.processors", "false");
         OpenSearchRunner runner = new OpenSearchRunner();
         try {
             Files.createDirectories(home);
