@@ -6,6 +6,7 @@ import io.cato.api.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
 import io.cato.aws.appconfig.AppConfigRolloutFlag;
+import io.cato.aws.opensearch.OpenSearchVectorIndex;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
 import io.cato.rollout.FixedRolloutFlag;
@@ -14,13 +15,18 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Builds the route function from its environment: settings, AWS clients (with an endpoint
  * override, {@code CATO_AWS_ENDPOINT}, for DynamoDB Local or moto), and the rollout flag from
- * AppConfig when {@code CATO_APPCONFIG_APPLICATION} names one.
+ * AppConfig when {@code CATO_APPCONFIG_APPLICATION} names one. The semantic cache's vector tier
+ * is the OpenSearch Serverless collection at {@code CATO_OPENSEARCH_ENDPOINT} (index
+ * {@code CATO_OPENSEARCH_INDEX}, default {@code cato-cache}); {@code CATO_OPENSEARCH_REFRESH=true}
+ * selects a provisioned domain or local node, where writes can be refreshed at once. Without an
+ * endpoint the function runs without the semantic cache.
  */
 public record RouteWiring(CatoApi api, DynamoDbClient dynamo) {
 
@@ -35,8 +41,23 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo) {
         ObjectMapper mapper = Json.newMapper();
         DynamoDbClient dynamo = aws.dynamoDb();
         CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
-                CatoWiring.httpClient(), Clock.systemUTC());
+                CatoWiring.httpClient(), Clock.systemUTC(), cacheBackend(env, settings, region));
         return new RouteWiring(api, dynamo);
+    }
+
+    private static Optional<CatoWiring.CacheBackend> cacheBackend(Map<String, String> env, Settings settings,
+                                                                   Region region) {
+        String endpoint = env.get("CATO_OPENSEARCH_ENDPOINT");
+        if (!settings.cache().enabled() || endpoint == null || endpoint.isBlank()) {
+            return Optional.empty();
+        }
+        String index = env.getOrDefault("CATO_OPENSEARCH_INDEX", "cato-cache");
+        boolean refresh = Boolean.parseBoolean(env.getOrDefault("CATO_OPENSEARCH_REFRESH", "false"));
+        OpenSearchVectorIndex vectors = refresh
+                ? OpenSearchVectorIndex.forHttp(URI.create(endpoint), OpenSearchVectorIndex.Options.provisioned(index))
+                : OpenSearchVectorIndex.forServerless(URI.create(endpoint), region,
+                        DefaultCredentialsProvider.builder().build(), OpenSearchVectorIndex.Options.serverless(index));
+        return Optional.of(CatoWiring.CacheBackend.load(vectors));
     }
 
     private static RolloutFlag rollout(Map<String, String> env, Settings settings, AwsClients aws, ObjectMapper mapper) {
