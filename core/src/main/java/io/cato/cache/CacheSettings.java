@@ -9,7 +9,7 @@ import java.util.Optional;
  * How the semantic cache behaves in a deployment.
  *
  * @param falseHitBudget the share of different-question lookups that may be served a cached answer
- *     (default 1%); the verifier threshold is read off the dev curve at 80% of it, for margin
+ *     (default 1%); the verifier threshold is read off the dev curve at 90% of it, for margin
  * @param threshold an explicit verifier threshold, overriding the budget
  * @param minSimilarity neighbours below this cosine are not even shown to the verifier
  * @param candidates how many nearest neighbours the verifier judges per lookup

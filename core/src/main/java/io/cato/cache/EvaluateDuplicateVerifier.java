@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class EvaluateDuplicateVerifier {
 
-    private static final double[] CURVE_POINTS = {0.0025, 0.005, 0.008, 0.01, 0.02, 0.05, 0.10};
+    private static final double[] CURVE_POINTS = {0.0025, 0.005, 0.008, 0.009, 0.01, 0.02, 0.05, 0.10};
 
     private EvaluateDuplicateVerifier() {
     }

@@ -11,12 +11,13 @@ import java.util.TreeMap;
 
 /**
  * The verifier's dev curve as shipped: which threshold gave which false-hit rate on
- * {@code qqp/dev.jsonl}. A budget is served by the threshold measured at 80% of it, which leaves
- * margin for the sampling error of a dev estimate.
+ * {@code qqp/dev.jsonl}. A budget is served by the threshold measured at 90% of it, which leaves
+ * margin for the sampling error of a dev estimate (about 0.16 points at 1% on 3,500 different-question
+ * pairs).
  */
 public final class VerifierThresholds {
     static final String RESOURCE = "/io/cato/cache/duplicate-verifier-thresholds.json";
-    static final double MARGIN = 0.8;
+    static final double MARGIN = 0.9;
 
     private final TreeMap<Double, Double> byRate;
 

@@ -29,7 +29,7 @@ import java.util.Optional;
  * so pairs never answer each other. The last line on stdout is one JSON object.
  */
 public final class EvalCache {
-    private static final double[] CURVE_BUDGETS = {0.0025, 0.005, 0.008, 0.01, 0.02, 0.05, 0.10};
+    private static final double[] CURVE_BUDGETS = {0.0025, 0.005, 0.008, 0.009, 0.01, 0.02, 0.05, 0.10};
 
     private EvalCache() {
     }
