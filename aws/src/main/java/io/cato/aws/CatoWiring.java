@@ -31,6 +31,7 @@ import io.cato.routing.Orchestrator;
 import io.cato.routing.Tier;
 import io.cato.routing.Tiers;
 import io.cato.status.HealthCheck;
+import io.cato.status.MetricsSink;
 import io.cato.status.ServiceStats;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -75,12 +76,17 @@ public final class CatoWiring {
 
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
                               HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend) {
+        return api(settings, dynamo, rollout, mapper, http, clock, cacheBackend, MetricsSink.NONE);
+    }
+
+    public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
+                              HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend, MetricsSink metrics) {
         var breakers = new CircuitBreakers(new DynamoDbBreakerStore(dynamo, settings.tables().breakers()),
                 settings.breaker(), clock);
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
                 .map(config -> BreakerGuardedModelClient.guard(new Tier(config, client(config, http, mapper)), breakers))
                 .toList(), settings.fallbackChain());
-        ServiceStats stats = new ServiceStats();
+        ServiceStats stats = new ServiceStats(metrics);
         var sessions = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl());
         Optional<SemanticCache> cache = cacheBackend.filter(b -> settings.cache().enabled())
                 .map(b -> new SemanticCache(b.embedder(), b.verifier(),

@@ -16,6 +16,7 @@ import io.cato.session.SessionStore;
 import io.cato.session.TokenEstimator;
 import io.cato.session.Turn;
 import io.cato.session.TurnDraft;
+import io.cato.status.MetricsSink;
 import io.cato.status.ServiceStats;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,8 +172,8 @@ public final class Orchestrator {
         stats.recordAnswer(CACHE_TIER, latency, 0.0, false);
         Answer.CacheOutcome outcome = new Answer.CacheOutcome("hit", Optional.empty(), Optional.of(hit.tier()),
                 Optional.of(hit.entryId()), Optional.of(hit.age()));
-        return new Answer(hit.answer(), hit.model(), CACHE_TIER, "cache_hit_" + hit.tier(), Optional.empty(), true, 0.0,
-                io.cato.model.TokenUsage.NONE, latency, false, turn, outcome);
+        return published(new Answer(hit.answer(), hit.model(), CACHE_TIER, "cache_hit_" + hit.tier(), Optional.empty(),
+                true, 0.0, io.cato.model.TokenUsage.NONE, latency, false, turn, outcome));
     }
 
     /** The tier name cached answers report. */
@@ -188,8 +189,20 @@ public final class Orchestrator {
         boolean degraded = MemoryAnswerer.MODEL.equals(tier.config().modelId());
         long latency = millisSince(started);
         stats.recordAnswer(tier.name(), latency, cost, fallbackFrom.isPresent());
-        return new Answer(reply.text(), reply.model(), tier.name(), reason, fallbackFrom, false, cost, reply.usage(),
-                latency, degraded, turn, outcome);
+        return published(new Answer(reply.text(), reply.model(), tier.name(), reason, fallbackFrom, false, cost,
+                reply.usage(), latency, degraded, turn, outcome));
+    }
+
+    private Answer published(Answer answer) {
+        try {
+            stats.metrics().answered(new MetricsSink.AnswerMetrics(answer.tier(), answer.reason(),
+                    answer.fallbackFrom().isPresent(), answer.degraded(), answer.cache().status(), answer.cache().tier(),
+                    answer.latencyMs(), answer.costUsd(), answer.usage().inputTokens(), answer.usage().outputTokens(),
+                    answer.usage().cachedInputTokens()));
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "could not publish metrics: " + e.getClass().getSimpleName());
+        }
+        return answer;
     }
 
     private static long millisSince(long nanos) {

@@ -15,6 +15,20 @@ public final class ServiceStats {
     private final LongAdder requests = new LongAdder();
     private final LongAdder legacyRequests = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private final MetricsSink metrics;
+
+    public ServiceStats() {
+        this(MetricsSink.NONE);
+    }
+
+    public ServiceStats(MetricsSink metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Where each answer's metrics are published as well. */
+    public MetricsSink metrics() {
+        return metrics;
+    }
 
     /** One call to a tier, answered or failed. */
     public void recordCall(String tier, long latencyMs, boolean failed) {

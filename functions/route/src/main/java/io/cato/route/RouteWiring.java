@@ -10,6 +10,7 @@ import io.cato.aws.opensearch.OpenSearchVectorIndex;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
 import io.cato.rollout.FixedRolloutFlag;
+import io.cato.status.EmfMetricsSink;
 import io.cato.rollout.RolloutFlag;
 import java.net.URI;
 import java.time.Clock;
@@ -41,7 +42,9 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo) {
         ObjectMapper mapper = Json.newMapper();
         DynamoDbClient dynamo = aws.dynamoDb();
         CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
-                CatoWiring.httpClient(), Clock.systemUTC(), cacheBackend(env, settings, region));
+                CatoWiring.httpClient(), Clock.systemUTC(), cacheBackend(env, settings, region),
+                new EmfMetricsSink(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Cato"),
+                        env.getOrDefault("POWERTOOLS_SERVICE_NAME", "cato-route"), System.out, Clock.systemUTC()));
         return new RouteWiring(api, dynamo);
     }
 

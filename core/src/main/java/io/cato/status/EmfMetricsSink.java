@@ -1,0 +1,67 @@
+package io.cato.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.time.Clock;
+
+/**
+ * Writes each answer's metrics as one CloudWatch embedded metric format (EMF) line; in Lambda,
+ * standard output goes to CloudWatch Logs, which extracts the metrics. Dimensions: the serving
+ * tier, the cache outcome and, for hits, the cache tier, each with the service name.
+ */
+public final class EmfMetricsSink implements MetricsSink {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final String namespace;
+    private final String service;
+    private final PrintStream out;
+    private final Clock clock;
+
+    public EmfMetricsSink(String namespace, String service, PrintStream out, Clock clock) {
+        this.namespace = namespace;
+        this.service = service;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    @Override
+    public void answered(AnswerMetrics m) {
+        ObjectNode line = mapper.createObjectNode();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", clock.millis());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", namespace);
+        ArrayNode dimensions = directive.putArray("Dimensions");
+        dimensions.addArray().add("Service").add("Tier");
+        dimensions.addArray().add("Service").add("CacheStatus");
+        dimensions.addArray().add("Service").add("CacheTier");
+        ArrayNode metrics = directive.putArray("Metrics");
+        metric(metrics, "Latency", "Milliseconds");
+        metric(metrics, "CostUsd", "None");
+        metric(metrics, "CacheHit", "Count");
+        metric(metrics, "Fallback", "Count");
+        metric(metrics, "Degraded", "Count");
+        metric(metrics, "InputTokens", "Count");
+        metric(metrics, "OutputTokens", "Count");
+        metric(metrics, "CachedInputTokens", "Count");
+        line.put("Service", service);
+        line.put("Tier", m.tier());
+        line.put("CacheStatus", m.cacheStatus());
+        line.put("CacheTier", m.cacheTier().orElse("none"));
+        line.put("Reason", m.reason());
+        line.put("Latency", m.latencyMs());
+        line.put("CostUsd", m.costUsd());
+        line.put("CacheHit", "hit".equals(m.cacheStatus()) ? 1 : 0);
+        line.put("Fallback", m.fallback() ? 1 : 0);
+        line.put("Degraded", m.degraded() ? 1 : 0);
+        line.put("InputTokens", m.inputTokens());
+        line.put("OutputTokens", m.outputTokens());
+        line.put("CachedInputTokens", m.cachedInputTokens());
+        out.println(line);
+    }
+
+    private static void metric(ArrayNode metrics, String name, String unit) {
+        metrics.addObject().put("Name", name).put("Unit", unit);
+    }
+}
