@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.crac.Core;
 
 /**
  * The {@code route} function: an API Gateway REST proxy event in, Cato's answer out. It only
@@ -23,14 +24,26 @@ import java.util.Optional;
  */
 public final class RouteHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final CatoApi api;
+    /** Held here because the CRaC context may keep only a weak reference to its resources. */
+    private final RoutePriming priming;
 
-    /** Used by the Lambda runtime: everything is built from the environment, once per environment. */
+    /**
+     * Used by the Lambda runtime: everything is built from the environment, once per environment
+     * (SnapStart: once per published version), and primed before the snapshot.
+     */
     public RouteHandler() {
-        this(RouteWiring.fromEnvironment().api());
+        this(RouteWiring.fromEnvironment());
+    }
+
+    RouteHandler(RouteWiring wiring) {
+        this.api = wiring.api();
+        this.priming = new RoutePriming(wiring);
+        Core.getGlobalContext().register(priming);
     }
 
     public RouteHandler(CatoApi api) {
         this.api = api;
+        this.priming = null;
     }
 
     @Override

@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * selects a provisioned domain or local node, where writes can be refreshed at once. Without an
  * endpoint the function runs without the semantic cache.
  */
-public record RouteWiring(CatoApi api, DynamoDbClient dynamo) {
+public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
+                          Optional<CatoWiring.CacheBackend> cache) {
 
     public static RouteWiring fromEnvironment() {
         return from(System.getenv());
@@ -41,11 +42,12 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo) {
         AwsClients aws = new AwsClients(region, Optional.ofNullable(env.get("CATO_AWS_ENDPOINT")).map(URI::create));
         ObjectMapper mapper = Json.newMapper();
         DynamoDbClient dynamo = aws.dynamoDb();
+        Optional<CatoWiring.CacheBackend> cache = cacheBackend(env, settings, region);
         CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
-                CatoWiring.httpClient(), Clock.systemUTC(), cacheBackend(env, settings, region),
+                CatoWiring.httpClient(), Clock.systemUTC(), cache,
                 new EmfMetricsSink(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Cato"),
                         env.getOrDefault("POWERTOOLS_SERVICE_NAME", "cato-route"), System.out, Clock.systemUTC()));
-        return new RouteWiring(api, dynamo);
+        return new RouteWiring(api, dynamo, settings, cache);
     }
 
     private static Optional<CatoWiring.CacheBackend> cacheBackend(Map<String, String> env, Settings settings,

@@ -1,0 +1,35 @@
+# Builds the Lambda functions for `sam build` (BuildMethod: makefile): no Docker, the same Maven
+# build as everywhere else. SAM calls build-<LogicalId> with ARTIFACTS_DIR set; each target
+# packages one function module (and the modules it depends on) and unpacks its shaded jar there,
+# which is the layout the Lambda Java runtime loads (classes and resources at the root).
+#
+# Needs a JDK 25 (JAVA_HOME, or Temurin 25 under /usr/lib/jvm) and Maven 3.8+.
+
+JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25*))
+export JAVA_HOME
+MVN ?= mvn
+MVN_FLAGS ?= -B -q -DskipTests
+ROOT := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+
+define package_function
+	@test -x "$(JAVA_HOME)/bin/jar" || { echo "make: JAVA_HOME must point to a JDK 25 (got '$(JAVA_HOME)')" >&2; exit 1; }
+	cd "$(ROOT)" && $(MVN) $(MVN_FLAGS) -pl $(1) -am package
+	@test -n "$(ARTIFACTS_DIR)" || { echo "make: ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 1; }
+	mkdir -p "$(ARTIFACTS_DIR)"
+	jar=$$(ls "$(ROOT)$(1)"/target/*-lambda.jar | head -n 1) && cd "$(ARTIFACTS_DIR)" && "$(JAVA_HOME)/bin/jar" xf "$$jar"
+	rm -rf "$(ARTIFACTS_DIR)/META-INF/maven"
+endef
+
+.PHONY: build-RouteFunction build-VerifyStepFunction build-ConsolidateStepFunction build-CuriosityStepFunction
+
+build-RouteFunction:
+	$(call package_function,functions/route)
+
+build-VerifyStepFunction:
+	$(call package_function,functions/consolidate)
+
+build-ConsolidateStepFunction:
+	$(call package_function,functions/consolidate)
+
+build-CuriosityStepFunction:
+	$(call package_function,functions/batch-curiosity)
