@@ -62,6 +62,13 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
                 ? OpenSearchVectorIndex.forHttp(URI.create(endpoint), OpenSearchVectorIndex.Options.provisioned(index))
                 : OpenSearchVectorIndex.forServerless(URI.create(endpoint), region,
                         DefaultCredentialsProvider.builder().build(), OpenSearchVectorIndex.Options.serverless(index));
+        try {
+            vectors.createIfMissing(); // once per environment, during init (before a SnapStart snapshot)
+        } catch (RuntimeException e) {
+            // Lookups against a missing index turn into misses; the cache must not stop the function.
+            java.util.logging.Logger.getLogger(RouteWiring.class.getName())
+                    .warning(() -> "cache index " + index + " not checked: " + e.getClass().getSimpleName());
+        }
         return Optional.of(CatoWiring.CacheBackend.load(vectors));
     }
 
