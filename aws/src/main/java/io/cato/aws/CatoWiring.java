@@ -82,7 +82,7 @@ public final class CatoWiring {
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
                               HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend, MetricsSink metrics) {
         var breakers = new CircuitBreakers(new DynamoDbBreakerStore(dynamo, settings.tables().breakers()),
-                settings.breaker(), clock);
+                settings.breaker(), clock, metrics::breakerOpened);
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
                 .map(config -> BreakerGuardedModelClient.guard(new Tier(config, client(config, http, mapper)), breakers))
                 .toList(), settings.fallbackChain());

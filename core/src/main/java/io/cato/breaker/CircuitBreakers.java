@@ -43,12 +43,28 @@ public final class CircuitBreakers {
     private final BreakerStore store;
     private final BreakerPolicy policy;
     private final Clock clock;
+    private final java.util.function.Consumer<String> onOpened;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     public CircuitBreakers(BreakerStore store, BreakerPolicy policy, Clock clock) {
+        this(store, policy, clock, tier -> { });
+    }
+
+    /** @param onOpened told the tier's name when this instance's write opened its breaker */
+    public CircuitBreakers(BreakerStore store, BreakerPolicy policy, Clock clock,
+                           java.util.function.Consumer<String> onOpened) {
         this.store = store;
         this.policy = policy;
         this.clock = clock;
+        this.onOpened = onOpened;
+    }
+
+    private void notifyOpened(String tier) {
+        try {
+            onOpened.accept(tier);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "breaker listener failed: " + e.getClass().getSimpleName());
+        }
     }
 
     /** @throws CircuitOpenException when the tier must not be called now */
@@ -187,6 +203,7 @@ public final class CircuitBreakers {
             if (opened.isPresent()) {
                 remember(opened.get());
                 Counts window = current.countsSince(windowStart(now));
+                notifyOpened(tier);
                 LOG.warning(() -> "circuit opened for " + tier + ": " + window.failures() + " of " + window.calls()
                         + " calls failed");
                 return;

@@ -9,7 +9,8 @@ import java.time.Clock;
 /**
  * Writes each answer's metrics as one CloudWatch embedded metric format (EMF) line; in Lambda,
  * standard output goes to CloudWatch Logs, which extracts the metrics. Dimensions: the serving
- * tier, the cache outcome and, for hits, the cache tier, each with the service name.
+ * tier, the cache outcome and, for hits, the cache tier, each with the service name, and the
+ * service alone. A breaker that opens is one {@code BreakerOpened} line per tier.
  */
 public final class EmfMetricsSink implements MetricsSink {
     private final ObjectMapper mapper = new ObjectMapper();
@@ -33,10 +34,12 @@ public final class EmfMetricsSink implements MetricsSink {
         ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
         directive.put("Namespace", namespace);
         ArrayNode dimensions = directive.putArray("Dimensions");
+        dimensions.addArray().add("Service");
         dimensions.addArray().add("Service").add("Tier");
         dimensions.addArray().add("Service").add("CacheStatus");
         dimensions.addArray().add("Service").add("CacheTier");
         ArrayNode metrics = directive.putArray("Metrics");
+        metric(metrics, "Answers", "Count");
         metric(metrics, "Latency", "Milliseconds");
         metric(metrics, "CostUsd", "None");
         metric(metrics, "CacheHit", "Count");
@@ -50,6 +53,7 @@ public final class EmfMetricsSink implements MetricsSink {
         line.put("CacheStatus", m.cacheStatus());
         line.put("CacheTier", m.cacheTier().orElse("none"));
         line.put("Reason", m.reason());
+        line.put("Answers", 1);
         line.put("Latency", m.latencyMs());
         line.put("CostUsd", m.costUsd());
         line.put("CacheHit", "hit".equals(m.cacheStatus()) ? 1 : 0);
@@ -58,6 +62,20 @@ public final class EmfMetricsSink implements MetricsSink {
         line.put("InputTokens", m.inputTokens());
         line.put("OutputTokens", m.outputTokens());
         line.put("CachedInputTokens", m.cachedInputTokens());
+        out.println(line);
+    }
+
+    @Override
+    public void breakerOpened(String tier) {
+        ObjectNode line = mapper.createObjectNode();
+        ObjectNode directive = line.putObject("_aws").put("Timestamp", clock.millis())
+                .putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", namespace);
+        directive.putArray("Dimensions").addArray().add("Service").add("Tier");
+        metric(directive.putArray("Metrics"), "BreakerOpened", "Count");
+        line.put("Service", service);
+        line.put("Tier", tier);
+        line.put("BreakerOpened", 1);
         out.println(line);
     }
 

@@ -22,5 +22,9 @@ public interface MetricsSink {
 
     void answered(AnswerMetrics metrics);
 
+    /** A tier's circuit breaker opened (seen by the instance whose write opened it). */
+    default void breakerOpened(String tier) {
+    }
+
     MetricsSink NONE = metrics -> { };
 }
