@@ -6,13 +6,12 @@ import org.opensearch.client.opensearch._types.mapping.TypeMapping;
 import org.opensearch.client.opensearch.indices.IndexSettings;
 
 /**
- * Settings and mapping of the cache index: an HNSW graph (Lucene engine, cosine) over the
- * question vectors, keyword fields for the exact-match filters, and everything else kept in
- * {@code _source} only. Strict, so a misspelt field fails the write instead of growing the mapping.
+ * Settings and mapping of the cache index: an HNSW graph over the question vectors (engine and
+ * space from {@link KnnEngine}), keyword fields for the exact-match filters and the lookups by
+ * entry id, and everything else kept in {@code _source} only. Strict, so a misspelt field fails
+ * the write instead of growing the mapping.
  */
 final class CacheIndexMapping {
-    static final String ENGINE = "lucene";
-    static final String SPACE_TYPE = "cosinesimil";
     static final String METHOD = "hnsw";
 
     private CacheIndexMapping() {
@@ -22,7 +21,7 @@ final class CacheIndexMapping {
         return IndexSettings.of(s -> s.knn(true));
     }
 
-    static TypeMapping mapping(int dimension) {
+    static TypeMapping mapping(int dimension, KnnEngine engine) {
         return TypeMapping.of(m -> m
                 .dynamic(DynamicMapping.Strict)
                 .properties(CacheDocument.ID, keyword())
@@ -35,7 +34,7 @@ final class CacheIndexMapping {
                 .properties(CacheDocument.EXPIRES, Property.of(p -> p.long_(l -> l)))
                 .properties(CacheDocument.VECTOR, Property.of(p -> p.knnVector(v -> v
                         .dimension(dimension)
-                        .method(k -> k.name(METHOD).engine(ENGINE).spaceType(SPACE_TYPE)))))
+                        .method(k -> k.name(METHOD).engine(engine.engine()).spaceType(engine.spaceType())))))
                 .properties(CacheDocument.QUESTION, storedOnly())
                 .properties(CacheDocument.ANSWER, storedOnly())
                 .properties(CacheDocument.MODEL, storedOnly())

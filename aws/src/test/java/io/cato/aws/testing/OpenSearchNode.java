@@ -1,5 +1,6 @@
 package io.cato.aws.testing;
 
+import io.cato.aws.opensearch.KnnEngine;
 import io.cato.aws.opensearch.OpenSearchVectorIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,12 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.hc.core5.http.HttpHost;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 
 /**
  * One in-JVM OpenSearch node with the k-NN plugin, started on first use and shared by every test
@@ -24,10 +30,17 @@ public final class OpenSearchNode {
 
     private final OpenSearchRunner runner;
     private final URI endpoint;
+    private final OpenSearchTransport rawTransport;
+    private final OpenSearchClient raw;
 
     private OpenSearchNode(OpenSearchRunner runner, URI endpoint) {
         this.runner = runner;
         this.endpoint = endpoint;
+        this.rawTransport = ApacheHttpClient5TransportBuilder
+                .builder(new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort()))
+                .setMapper(new JacksonJsonpMapper())
+                .build();
+        this.raw = new OpenSearchClient(rawTransport);
     }
 
     /**
@@ -53,6 +66,44 @@ public final class OpenSearchNode {
                 OpenSearchVectorIndex.Options.provisioned(freshIndexName("cache")));
         index.createIfMissing();
         return index;
+    }
+
+    /**
+     * A vector index in serverless mode on a fresh index of this node. The node has no Faiss here,
+     * so the index runs the Lucene engine; and its automatic refresh is off, so, as on a
+     * Serverless collection between two of its refreshes, nothing written is searchable until the
+     * test calls {@link #refresh}.
+     */
+    public OpenSearchVectorIndex freshServerlessVectorIndex(URI via) {
+        String name = freshIndexName("serverless");
+        OpenSearchVectorIndex index = OpenSearchVectorIndex.forHttp(via,
+                OpenSearchVectorIndex.Options.serverless(name).withEngine(KnnEngine.LUCENE));
+        index.createIfMissing();
+        rawCall(() -> raw.indices().putSettings(p -> p.index(name)
+                .settings(s -> s.refreshInterval(t -> t.time("-1")))));
+        return index;
+    }
+
+    /** Makes everything written to the index so far searchable (what a Serverless collection does on its schedule). */
+    public void refresh(String index) {
+        rawCall(() -> raw.indices().refresh(r -> r.index(index)));
+    }
+
+    /** A client straight to the node, for what tests set up or inspect beside the adapter. */
+    public OpenSearchClient rawClient() {
+        return raw;
+    }
+
+    private interface RawCall<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T rawCall(RawCall<T> call) {
+        try {
+            return call.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static final class Shared {
@@ -114,6 +165,11 @@ public final class OpenSearchNode {
     }
 
     private void stop() {
+        try {
+            rawTransport.close();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("OpenSearch test client did not close cleanly: " + e);
+        }
         closeQuietly(runner);
         runner.clean();
     }
