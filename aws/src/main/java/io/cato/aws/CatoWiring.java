@@ -28,6 +28,8 @@ import io.cato.model.TierConfig;
 import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutFlag;
 import io.cato.routing.Orchestrator;
+import io.cato.routing.QueryClassifier;
+import io.cato.routing.Router;
 import io.cato.routing.Tier;
 import io.cato.routing.Tiers;
 import io.cato.status.HealthCheck;
@@ -76,11 +78,34 @@ public final class CatoWiring {
 
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
                               HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend) {
-        return api(settings, dynamo, rollout, mapper, http, clock, cacheBackend, MetricsSink.NONE);
+        return api(settings, dynamo, rollout, mapper, http, clock, cacheBackend,
+                cacheBackend.map(CacheBackend::embedder));
     }
 
+    /**
+     * Whether this deployment classifies queries: both the strong and the cheap tier of {@code routing} are
+     * deployed in the fallback chain. Otherwise tiers are tried in the chain's order, as without a router.
+     */
+    public static boolean classifiesQueries(Settings settings) {
+        List<String> deployed = settings.tiers().stream().filter(TierConfig::enabled).map(TierConfig::name)
+                .filter(settings.fallbackChain()::contains).toList();
+        return deployed.contains(settings.routing().complexTier()) && deployed.contains(settings.routing().simpleTier());
+    }
+
+    /**
+     * @param embedder the MiniLM encoder the classifier reads; the cache's own when it has one, so that a query is
+     *     encoded once. Without one, queries are not classified.
+     */
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
-                              HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend, MetricsSink metrics) {
+                              HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend,
+                              Optional<Embedder> embedder) {
+        return api(settings, dynamo, rollout, mapper, http, clock, cacheBackend, embedder, MetricsSink.NONE);
+    }
+
+    /** @param metrics where each answer's metrics and breaker openings are published (EMF in Lambda) */
+    public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
+                              HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend,
+                              Optional<Embedder> embedder, MetricsSink metrics) {
         var breakers = new CircuitBreakers(new DynamoDbBreakerStore(dynamo, settings.tables().breakers()),
                 settings.breaker(), clock, metrics::breakerOpened);
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
@@ -91,7 +116,10 @@ public final class CatoWiring {
         Optional<SemanticCache> cache = cacheBackend.filter(b -> settings.cache().enabled())
                 .map(b -> new SemanticCache(b.embedder(), b.verifier(),
                         new DynamoDbExactCache(dynamo, settings.tables().cache()), b.index(), settings.cache(), clock));
-        var orchestrator = new Orchestrator(sessions, tiers, stats, clock, new Orchestrator.Limits(
+        Optional<Router.Classifying> classifying = embedder.filter(e -> classifiesQueries(settings))
+                .map(e -> new Router.Classifying(QueryClassifier.loadDefault(), e));
+        var router = new Router(tiers, settings.routing(), classifying);
+        var orchestrator = new Orchestrator(sessions, router, stats, clock, new Orchestrator.Limits(
                 settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7, settings.requestTimeout()), cache);
         var idempotencyStore = new PowertoolsIdempotencyStore(dynamo, settings.tables().idempotency(),
                 settings.idempotencyWindow(), mapper, clock);

@@ -105,8 +105,20 @@ final class AdminEndpoints {
                 .put("calls", t.calls()).put("answers", t.answers()).put("errors", t.errors())
                 .put("error_rate", t.calls() == 0 ? 0.0 : (double) t.errors() / t.calls())
                 .put("fallbacks_into", t.fallbacksInto()).put("skipped_circuit_open", t.skippedCircuitOpen())
+                .put("chosen_first", t.chosen())
+                .put("share_of_answers", snapshot.answered() == 0 ? 0.0 : (double) t.answers() / snapshot.answered())
                 .put("cost_usd", t.costUsd())
                 .put("latency_p50_ms", t.latencyP50Ms()).put("latency_p99_ms", t.latencyP99Ms()));
+        ObjectNode routing = out.putObject("routing");
+        routing.put("cost_usd", snapshot.costUsd());
+        ObjectNode mix = routing.putObject("tier_mix");
+        snapshot.tiers().forEach((name, t) -> {
+            if (t.answers() > 0) {
+                mix.put(name, (double) t.answers() / snapshot.answered());
+            }
+        });
+        ObjectNode reasons = routing.putObject("reasons");
+        snapshot.routeReasons().forEach(reasons::put);
         ObjectNode cacheNode = out.putObject("cache");
         cache.ifPresentOrElse(c -> {
             cacheNode.put("enabled", c.settings().enabled()).put("false_hit_budget", c.settings().falseHitBudget())

@@ -37,7 +37,7 @@ final class ChatCompletionsEndpoint {
     }
 
     ChatRequest parse(String tenant, ApiRequest request, JsonNode body) {
-        RequestReader.optionalText(body, "model");
+        Optional<String> model = RequestReader.optionalText(body, "model");
         List<ChatMessage> messages = messages(body.get("messages"));
         ChatMessage last = messages.getLast();
         if (last.role() != ChatMessage.Role.USER || last.content().isBlank()) {
@@ -59,7 +59,7 @@ final class ChatCompletionsEndpoint {
                 system.isEmpty() ? Optional.empty() : Optional.of(system.toString()), history,
                 RequestReader.optionalInt(body, "max_tokens", 1, 64_000)
                         .or(() -> RequestReader.optionalInt(body, "max_completion_tokens", 1, 64_000)),
-                RequestReader.optionalNumber(body, "temperature", 0, 2));
+                RequestReader.optionalNumber(body, "temperature", 0, 2), model);
         return new ChatRequest(command, RequestReader.optionalBoolean(body, "stream"));
     }
 
@@ -111,6 +111,8 @@ final class ChatCompletionsEndpoint {
     }
 
     ApiResponse serve(ChatRequest request) {
+        // Checked before any answer starts, so a stream never opens for a model that does not exist.
+        orchestrator.router().pinnedTier(request.command().model());
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = clock.instant().getEpochSecond();
         if (!request.stream()) {
@@ -183,6 +185,8 @@ final class ChatCompletionsEndpoint {
         cato.put("tier", answer.tier()).put("reason", answer.reason()).put("cached", answer.cached())
                 .put("cost_usd", answer.costUsd()).put("latency_ms", answer.latencyMs()).put("degraded", answer.degraded());
         answer.fallbackFrom().ifPresent(from -> cato.put("fallback_from", from));
+        cato.set("routing", Routings.render(mapper, answer));
+        cato.set("usage", Routings.usage(mapper, answer));
         cato.set("cache", CacheOutcomes.render(mapper, answer.cache()));
         return cato;
     }

@@ -4,6 +4,7 @@ package io.cato.api;
 public enum ErrorCode {
     INVALID_JSON(400, "invalid_json"),
     INVALID_REQUEST(400, "invalid_request"),
+    UNKNOWN_MODEL(400, "unknown_model"),
     MISSING_CREDENTIALS(401, "missing_credentials"),
     INVALID_CREDENTIALS(401, "invalid_credentials"),
     NOT_FOUND(404, "not_found"),

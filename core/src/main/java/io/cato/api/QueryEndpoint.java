@@ -62,15 +62,8 @@ final class QueryEndpoint {
         out.put("cost_usd", answer.costUsd());
         out.put("latency_ms", answer.latencyMs());
         command.session().ifPresent(key -> out.put("session_id", key.sessionId()).put("turn", answer.turn()));
-        ObjectNode routing = out.putObject("routing");
-        routing.put("tier", answer.tier());
-        routing.put("reason", answer.reason());
-        answer.fallbackFrom().ifPresent(from -> routing.put("fallback_from", from));
-        routing.put("degraded", answer.degraded());
-        ObjectNode usage = out.putObject("usage");
-        usage.put("input_tokens", answer.usage().inputTokens());
-        usage.put("output_tokens", answer.usage().outputTokens());
-        usage.put("cached_input_tokens", answer.usage().cachedInputTokens());
+        out.set("routing", Routings.render(mapper, answer));
+        out.set("usage", Routings.usage(mapper, answer));
         out.putObject("verification").put("status", "not_configured");
         return ApiResponse.json(200, out.toString());
     }

@@ -3,6 +3,7 @@ package io.cato.config;
 import io.cato.cache.CacheSettings;
 import io.cato.breaker.BreakerPolicy;
 import io.cato.model.TierConfig;
+import io.cato.routing.RoutingSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,7 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
                        Optional<Legacy> legacy, List<TierConfig> tiers, List<String> fallbackChain,
                        Duration sessionTtl, int maxTurnsRead, Duration idempotencyWindow, int maxBodyBytes,
                        Duration requestTimeout, int defaultMaxTokens, Tables tables, CacheSettings cache,
-                       BreakerPolicy breaker) {
+                       BreakerPolicy breaker, RoutingSettings routing) {
 
     /** The legacy OpenAI-compatible endpoint that traffic not yet on Cato goes to. */
     public record Legacy(URI baseUrl, Optional<String> apiKey, String model, Duration timeout) {
@@ -38,6 +39,14 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
                 throw new InvalidSettingsException("fallback_chain names unknown tier '" + name + "'");
             }
         }
+        for (var chain : routing.fallbackChains().entrySet()) {
+            for (String name : chain.getValue()) {
+                if (tiers.stream().noneMatch(t -> t.name().equals(name))) {
+                    throw new InvalidSettingsException("routing.fallback_chains." + chain.getKey()
+                            + " names unknown tier '" + name + "'");
+                }
+            }
+        }
         if (maxBodyBytes < 1024) {
             throw new InvalidSettingsException("limits.max_body_bytes must be at least 1024");
         }
@@ -46,18 +55,18 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
     public Settings withPort(int newPort) {
         return new Settings(newPort, dataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker);
+                breaker, routing);
     }
 
     public Settings withDataDir(Path newDataDir) {
         return new Settings(port, newDataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker);
+                breaker, routing);
     }
 
     public Settings withAdminToken(String token) {
         return new Settings(port, dataDir, Optional.of(token), rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker);
+                breaker, routing);
     }
 }

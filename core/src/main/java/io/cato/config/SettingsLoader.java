@@ -8,6 +8,7 @@ import io.cato.breaker.BreakerPolicy;
 import io.cato.cache.CacheSettings;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
+import io.cato.routing.RoutingSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -97,6 +98,8 @@ public final class SettingsLoader {
         envValue("CATO_CACHE_ENABLED").ifPresent(v -> root.with("cache").put("enabled", Boolean.parseBoolean(v.strip())));
         envValue("CATO_CACHE_FALSE_HIT_BUDGET").ifPresent(v ->
                 root.with("cache").put("false_hit_budget", decimal("CATO_CACHE_FALSE_HIT_BUDGET", v)));
+        envValue("CATO_ROUTING_THRESHOLD").ifPresent(v ->
+                root.with("routing").put("threshold", decimal("CATO_ROUTING_THRESHOLD", v)));
         envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
         for (JsonNode tier : root.withArray("tiers")) {
             String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
@@ -137,7 +140,8 @@ public final class SettingsLoader {
                             root.path("tables").path("cache").asText("cato-cache"),
                             root.path("tables").path("breakers").asText("cato-breakers")),
                     cache(root.path("cache")),
-                    breaker(root.path("breaker")));
+                    breaker(root.path("breaker")),
+                    routing(root.path("routing"), root.path("legacy")));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }
@@ -166,6 +170,19 @@ public final class SettingsLoader {
                         : d.defaultTtl(),
                 ttlByDomain, cache.path("max_entries").asLong(d.maxEntries()),
                 cache.has("qualifiers") ? names(cache.path("qualifiers")) : d.qualifiers());
+    }
+
+    /** Clients of the legacy proxy keep sending its model name during the rollout: that name routes too. */
+    private static RoutingSettings routing(JsonNode r, JsonNode legacy) {
+        RoutingSettings d = RoutingSettings.defaults();
+        JsonNode threshold = r.get("threshold");
+        Map<String, List<String>> chains = new LinkedHashMap<>();
+        r.path("fallback_chains").properties().forEach(e -> chains.put(e.getKey(), names(e.getValue())));
+        RoutingSettings routing = new RoutingSettings(r.path("complex_tier").asText(d.complexTier()),
+                r.path("simple_tier").asText(d.simpleTier()),
+                threshold == null || threshold.isNull() ? Optional.empty() : Optional.of(threshold.asDouble()),
+                chains, r.has("auto_models") ? names(r.path("auto_models")) : d.autoModels());
+        return legacy(legacy).map(l -> routing.withAutoModel(l.model())).orElse(routing);
     }
 
     private static Optional<Settings.Legacy> legacy(JsonNode legacy) {

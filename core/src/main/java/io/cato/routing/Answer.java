@@ -10,10 +10,19 @@ import java.util.Optional;
  * @param fallbackFrom the tier that was chosen first, when another one had to answer
  * @param degraded true when no model answered and the memory tier stood in
  * @param turn the answer's place in the session, 0 for a stateless request
+ * @param classification the classifier's verdict, when the query was classified
  */
 public record Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
                      boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded, long turn,
-                     CacheOutcome cache) {
+                     CacheOutcome cache, Optional<Classification> classification) {
+
+    /** An answer that involved no classification (cache hits, the legacy route). */
+    public Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
+                  boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded, long turn,
+                  CacheOutcome cache) {
+        this(text, model, tier, reason, fallbackFrom, cached, costUsd, usage, latencyMs, degraded, turn, cache,
+                Optional.empty());
+    }
 
     /**
      * What the semantic cache did for this query.

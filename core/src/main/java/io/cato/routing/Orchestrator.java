@@ -7,6 +7,7 @@ import io.cato.cache.SemanticCache;
 import io.cato.model.ChatMessage;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelCallException;
+import io.cato.model.ModelFailure;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
 import io.cato.model.Provider;
@@ -38,7 +39,7 @@ public final class Orchestrator {
     }
 
     private final SessionStore sessions;
-    private final Tiers tiers;
+    private final Router router;
     private final ServiceStats stats;
     private final Clock clock;
     private final Limits limits;
@@ -50,12 +51,21 @@ public final class Orchestrator {
 
     public Orchestrator(SessionStore sessions, Tiers tiers, ServiceStats stats, Clock clock, Limits limits,
                         Optional<SemanticCache> cache) {
+        this(sessions, Router.chainOrder(tiers), stats, clock, limits, cache);
+    }
+
+    public Orchestrator(SessionStore sessions, Router router, ServiceStats stats, Clock clock, Limits limits,
+                        Optional<SemanticCache> cache) {
         this.sessions = sessions;
-        this.tiers = tiers;
+        this.router = router;
         this.stats = stats;
         this.clock = clock;
         this.limits = limits;
         this.cache = cache;
+    }
+
+    public Router router() {
+        return router;
     }
 
     /** The domain a query without one belongs to, in cache scopes and metrics. */
@@ -87,8 +97,9 @@ public final class Orchestrator {
         QueryCommand command = prepared.command();
         List<Turn> turns = prepared.turns();
         long started = prepared.startedNanos();
+        Optional<String> pinned = router.pinnedTier(command.model());
         CacheScope scope = CacheScope.of(command.tenant(), command.domain().orElse(DEFAULT_DOMAIN),
-                CacheScope.AUTO_MODEL, command.system().orElse(null));
+                pinned.orElse(CacheScope.AUTO_MODEL), command.system().orElse(null));
         SemanticCache.Lookup lookup = cache
                 .map(c -> c.lookup(scope, command.query(), !turns.isEmpty() || !command.history().isEmpty()))
                 .orElse(null);
@@ -105,11 +116,15 @@ public final class Orchestrator {
             case SemanticCache.Hit hit -> throw new IllegalStateException("handled above");
         };
         Optional<EncodedQuery> encoding = lookup instanceof SemanticCache.Miss miss ? miss.encoding() : Optional.empty();
+        Router.Route route = router.route(command, encoding);
+        stats.recordRoute(route.chosen(), route.reason());
         StreamGuard guard = new StreamGuard(onDelta);
-        Optional<String> firstChoice = Optional.empty();
-        boolean circuitOpen = false;
-        for (Tier tier : tiers.chain()) {
-            firstChoice = firstChoice.or(() -> Optional.of(tier.name()));
+        String reason = route.reason();
+        int needsWindowAbove = 0;
+        for (Tier tier : route.order()) {
+            if (tier.config().contextWindow() <= needsWindowAbove && tier.config().provider() != Provider.MEMORY) {
+                continue;
+            }
             ModelRequest request = requestFor(tier.config(), command, turns);
             long tierStarted = System.nanoTime();
             try {
@@ -119,22 +134,38 @@ public final class Orchestrator {
                         && !reply.text().isBlank()) {
                     cache.get().store(scope, command.query(), encoding, reply.text(), reply.model(), tier.name());
                 }
-                Optional<String> fallbackFrom = firstChoice.filter(name -> !name.equals(tier.name()));
-                String reason = fallbackFrom.isEmpty() ? "first_available_in_chain"
-                        : circuitOpen ? "circuit_open" : "fallback";
-                return finish(command, tier, reply, fallbackFrom, reason, started, outcome);
+                Optional<String> fallbackFrom = Optional.of(route.chosen()).filter(name -> !name.equals(tier.name()));
+                return finish(command, tier, reply, fallbackFrom, reason, started, outcome, route.classification());
             } catch (CircuitOpenException e) {
-                circuitOpen = true;
                 stats.recordSkipped(tier.name());
+                reason = "circuit_open";
             } catch (ModelCallException e) {
                 stats.recordCall(tier.name(), millisSince(tierStarted), true);
                 LOG.warning(() -> "tier failed, trying the next: " + e.getMessage());
                 if (guard.started) {
                     throw new StreamInterruptedException(tier.name(), e);
                 }
+                reason = fallbackReason(e.failure());
+                if (e.failure() instanceof ModelFailure.ContextTooLong) {
+                    needsWindowAbove = Math.max(needsWindowAbove, tier.config().contextWindow());
+                }
             }
         }
         throw new IllegalStateException("the memory tier closes every chain and does not fail");
+    }
+
+    /**
+     * Why the next tier is tried, by the failure type: a prompt too long for one window moves on to larger windows
+     * only; throttling, timeouts, outages and refusals move on along the chain.
+     */
+    static String fallbackReason(ModelFailure failure) {
+        return switch (failure) {
+            case ModelFailure.Throttled t -> "fallback_throttled";
+            case ModelFailure.TimedOut t -> "fallback_timed_out";
+            case ModelFailure.Unavailable u -> "fallback_unavailable";
+            case ModelFailure.ContextTooLong c -> "fallback_context_too_long";
+            case ModelFailure.Refused r -> "fallback_refused";
+        };
     }
 
     private ModelRequest requestFor(TierConfig tier, QueryCommand command, List<Turn> turns) {
@@ -180,7 +211,7 @@ public final class Orchestrator {
     public static final String CACHE_TIER = "cache";
 
     private Answer finish(QueryCommand command, Tier tier, ModelReply reply, Optional<String> fallbackFrom, String reason,
-                          long started, Answer.CacheOutcome outcome) {
+                          long started, Answer.CacheOutcome outcome, Optional<Classification> classification) {
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
                         new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant())).seq())
@@ -190,7 +221,7 @@ public final class Orchestrator {
         long latency = millisSince(started);
         stats.recordAnswer(tier.name(), latency, cost, fallbackFrom.isPresent());
         return published(new Answer(reply.text(), reply.model(), tier.name(), reason, fallbackFrom, false, cost,
-                reply.usage(), latency, degraded, turn, outcome));
+                reply.usage(), latency, degraded, turn, outcome, classification));
     }
 
     private Answer published(Answer answer) {

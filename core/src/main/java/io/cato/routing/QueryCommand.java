@@ -11,13 +11,22 @@ import java.util.Optional;
  * @param session the conversation to read and extend; empty for a stateless request
  * @param history messages the client sent itself (OpenAI clients keep their own history);
  *     used instead of the stored turns when not empty
+ * @param model the model the caller asked for: a tier's name pins that tier; empty or an automatic-routing name
+ *     ("auto") lets the router choose
  */
 public record QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
                            Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
-                           Optional<Double> temperature) {
+                           Optional<Double> temperature, Optional<String> model) {
 
     public QueryCommand {
         history = List.copyOf(history);
+    }
+
+    /** A query without a requested model: the router chooses. */
+    public QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
+                        Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
+                        Optional<Double> temperature) {
+        this(tenant, session, query, domain, system, history, maxTokens, temperature, Optional.empty());
     }
 
     public static QueryCommand simple(String tenant, SessionKey session, String query) {

@@ -15,6 +15,7 @@ public final class ServiceStats {
     private final LongAdder requests = new LongAdder();
     private final LongAdder legacyRequests = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private final Map<String, LongAdder> routeReasons = new ConcurrentHashMap<>();
     private final MetricsSink metrics;
 
     public ServiceStats() {
@@ -45,6 +46,12 @@ public final class ServiceStats {
         tier(tier).skipped.increment();
     }
 
+    /** The router's first choice for a query and why (classified_complex, classified_simple, pinned_model, ...). */
+    public void recordRoute(String chosenTier, String reason) {
+        tier(chosenTier).chosen.increment();
+        routeReasons.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    }
+
     /** One answer served by a tier. */
     public void recordAnswer(String tier, long latencyMs, double costUsd, boolean fallback) {
         requests.increment();
@@ -71,18 +78,29 @@ public final class ServiceStats {
     public Snapshot snapshot() {
         Map<String, TierSnapshot> perTier = new TreeMap<>();
         tiers.forEach((name, s) -> perTier.put(name, new TierSnapshot(s.calls.sum(), s.answers.sum(), s.errors.sum(),
-                s.fallbacksInto.sum(), s.skipped.sum(), s.cost.sum(), s.latencies.percentile(0.50),
+                s.fallbacksInto.sum(), s.skipped.sum(), s.chosen.sum(), s.cost.sum(), s.latencies.percentile(0.50),
                 s.latencies.percentile(0.99))));
-        return new Snapshot(requests.sum(), legacyRequests.sum(), rejected.sum(), perTier);
+        Map<String, Long> reasons = new TreeMap<>();
+        routeReasons.forEach((reason, count) -> reasons.put(reason, count.sum()));
+        return new Snapshot(requests.sum(), legacyRequests.sum(), rejected.sum(), perTier, reasons);
     }
 
-    public record Snapshot(long answered, long legacy, long rejected, Map<String, TierSnapshot> tiers) {
+    /** @param routeReasons how often each routing reason decided a query's first tier */
+    public record Snapshot(long answered, long legacy, long rejected, Map<String, TierSnapshot> tiers,
+                           Map<String, Long> routeReasons) {
+
+        /** Total cost of every answer so far, in US dollars. */
+        public double costUsd() {
+            return tiers.values().stream().mapToDouble(TierSnapshot::costUsd).sum();
+        }
     }
 
-    /** @param skippedCircuitOpen times the tier was passed over because its circuit was open (not calls) */
+    /**
+     * @param skippedCircuitOpen times the tier was passed over because its circuit was open (not calls)
+     * @param chosen times the router picked the tier first for a query
+     */
     public record TierSnapshot(long calls, long answers, long errors, long fallbacksInto, long skippedCircuitOpen,
-                               double costUsd,
-                               long latencyP50Ms, long latencyP99Ms) {
+                               long chosen, double costUsd, long latencyP50Ms, long latencyP99Ms) {
     }
 
     private static final class TierStats {
@@ -91,6 +109,7 @@ public final class ServiceStats {
         final LongAdder errors = new LongAdder();
         final LongAdder fallbacksInto = new LongAdder();
         final LongAdder skipped = new LongAdder();
+        final LongAdder chosen = new LongAdder();
         final DoubleAdder cost = new DoubleAdder();
         final Reservoir latencies = new Reservoir();
     }

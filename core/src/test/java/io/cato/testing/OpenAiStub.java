@@ -27,6 +27,8 @@ public final class OpenAiStub implements AutoCloseable {
     private volatile String model = "stub-model";
     private volatile Duration delay = Duration.ZERO;
     private volatile int failWithStatus;
+    private volatile String rawBody;
+    private volatile int promptTokens = 12;
 
     public OpenAiStub() {
         try {
@@ -49,6 +51,12 @@ public final class OpenAiStub implements AutoCloseable {
         return this;
     }
 
+    /** The prompt tokens the stub reports for each answer (default 12). */
+    public OpenAiStub reportingPromptTokens(int tokens) {
+        this.promptTokens = tokens;
+        return this;
+    }
+
     public OpenAiStub delay(Duration value) {
         this.delay = value;
         return this;
@@ -57,6 +65,12 @@ public final class OpenAiStub implements AutoCloseable {
     /** Answers every request with this HTTP status (0 to answer normally). */
     public OpenAiStub failingWith(int status) {
         this.failWithStatus = status;
+        return this;
+    }
+
+    /** Answers every request with status 200 and exactly this body, e.g. a malformed one (null to answer normally). */
+    public OpenAiStub answeringRaw(String body) {
+        this.rawBody = body;
         return this;
     }
 
@@ -81,7 +95,9 @@ public final class OpenAiStub implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (failWithStatus != 0) {
+        if (rawBody != null) {
+            send(exchange, 200, "application/json", rawBody);
+        } else if (failWithStatus != 0) {
             send(exchange, failWithStatus, "application/json", "{\"error\":{\"message\":\"stub failure\"}}");
         } else if (body.contains("\"stream\":true")) {
             send(exchange, 200, "text/event-stream", streamed());
@@ -89,7 +105,8 @@ public final class OpenAiStub implements AutoCloseable {
             send(exchange, 200, "application/json", "{\"id\":\"cmpl-1\",\"object\":\"chat.completion\",\"model\":\""
                     + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
                     + quote(answer) + "},\"finish_reason\":\"stop\"}],"
-                    + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17}}");
+                    + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":5,\"total_tokens\":"
+                    + (promptTokens + 5) + "}}");
         }
     }
 

@@ -5,7 +5,9 @@ import io.cato.api.CatoApi;
 import io.cato.api.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
+import io.cato.cache.Embedder;
 import io.cato.cache.LuceneVectorIndex;
+import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.aws.dynamodb.CatoTables;
 import io.cato.config.Settings;
 import io.cato.rollout.FixedRolloutFlag;
@@ -24,10 +26,12 @@ public final class LocalCato implements AutoCloseable {
     private final AdminToken adminToken;
 
     private final Optional<CatoWiring.CacheBackend> cache;
+    private final Optional<MiniLmTokenEncoder> routingEncoder;
 
     private LocalCato(EmbeddedDynamoDb dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken,
-                      Optional<CatoWiring.CacheBackend> cache) {
+                      Optional<CatoWiring.CacheBackend> cache, Optional<MiniLmTokenEncoder> routingEncoder) {
         this.cache = cache;
+        this.routingEncoder = routingEncoder;
         this.dynamoDb = dynamoDb;
         this.dynamo = dynamo;
         this.server = server;
@@ -40,18 +44,24 @@ public final class LocalCato implements AutoCloseable {
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb"));
         DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1, Optional.of(dynamoDb.endpoint())).dynamoDb();
         Optional<CatoWiring.CacheBackend> cache = Optional.empty();
+        Optional<MiniLmTokenEncoder> routingEncoder = Optional.empty();
         try {
             if (effective.cache().enabled()) {
                 cache = Optional.of(CatoWiring.CacheBackend.load(
                         LuceneVectorIndex.open(settings.dataDir().resolve("cache-index"))));
+            } else if (CatoWiring.classifiesQueries(effective)) {
+                routingEncoder = Optional.of(MiniLmTokenEncoder.load(1));
             }
+            Optional<Embedder> embedder = cache.isPresent() ? cache.map(CatoWiring.CacheBackend::embedder)
+                    : routingEncoder.map(Embedder.class::cast);
             CatoTables.createIfMissing(dynamo, effective.tables());
             ObjectMapper mapper = Json.newMapper();
             CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
-                    CatoWiring.httpClient(), java.time.Clock.systemUTC(), cache);
+                    CatoWiring.httpClient(), java.time.Clock.systemUTC(), cache, embedder);
             LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes()).start();
-            return new LocalCato(dynamoDb, dynamo, server, token, cache);
+            return new LocalCato(dynamoDb, dynamo, server, token, cache, routingEncoder);
         } catch (RuntimeException e) {
+            routingEncoder.ifPresent(MiniLmTokenEncoder::close);
             cache.ifPresent(CatoWiring.CacheBackend::close);
             dynamo.close();
             dynamoDb.close();
@@ -75,6 +85,7 @@ public final class LocalCato implements AutoCloseable {
     public void close() {
         server.close();
         cache.ifPresent(CatoWiring.CacheBackend::close);
+        routingEncoder.ifPresent(MiniLmTokenEncoder::close);
         dynamo.close();
         dynamoDb.close();
     }

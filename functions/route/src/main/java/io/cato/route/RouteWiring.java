@@ -7,6 +7,8 @@ import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
 import io.cato.aws.appconfig.AppConfigRolloutFlag;
 import io.cato.aws.opensearch.OpenSearchVectorIndex;
+import io.cato.cache.Embedder;
+import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
 import io.cato.rollout.FixedRolloutFlag;
@@ -43,8 +45,12 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
         ObjectMapper mapper = Json.newMapper();
         DynamoDbClient dynamo = aws.dynamoDb();
         Optional<CatoWiring.CacheBackend> cache = cacheBackend(env, settings, region);
+        // The classifier reads the cache's encoding; without a cache it needs an encoder of its own.
+        Optional<Embedder> embedder = cache.map(CatoWiring.CacheBackend::embedder)
+                .or(() -> CatoWiring.classifiesQueries(settings) ? Optional.of(MiniLmTokenEncoder.load(1))
+                        : Optional.empty());
         CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
-                CatoWiring.httpClient(), Clock.systemUTC(), cache,
+                CatoWiring.httpClient(), Clock.systemUTC(), cache, embedder,
                 new EmfMetricsSink(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Cato"),
                         env.getOrDefault("POWERTOOLS_SERVICE_NAME", "cato-route"), System.out, Clock.systemUTC()));
         return new RouteWiring(api, dynamo, settings, cache);
