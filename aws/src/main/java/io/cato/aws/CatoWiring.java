@@ -19,6 +19,13 @@ import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.cache.SemanticCache;
 import io.cato.cache.VectorIndex;
 import io.cato.config.Settings;
+import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
+import io.cato.memory.Consolidation;
+import io.cato.memory.EpisodicMemory;
+import io.cato.memory.FactExtractor;
+import io.cato.memory.MemoryRecall;
+import io.cato.verification.NliClient;
+import io.cato.verification.VerificationStarter;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelClient;
 import io.cato.model.OpenAiCompatibleModelClient;
@@ -75,6 +82,39 @@ public final class CatoWiring {
 
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
                               HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend) {
+        return api(settings, dynamo, rollout, mapper, http, clock, cacheBackend, Orchestrator.LongTermMemory.NONE,
+                List.of());
+    }
+
+    /** How long an episode stays recallable. */
+    static final Duration EPISODE_RETENTION = Duration.ofDays(365);
+
+    /**
+     * Long-term memory for the answer path: facts from the memory table and, when an episode
+     * index is given, past exchanges from it (an index of its own, never the cache's).
+     */
+    public static Orchestrator.LongTermMemory longTermMemory(Settings settings, DynamoDbClient dynamo,
+                                                             Embedder embedder, Optional<VectorIndex> episodeIndex,
+                                                             Optional<VerificationStarter> verification, Clock clock) {
+        var recall = new MemoryRecall(new DynamoDbSemanticMemory(dynamo, settings.tables().memory()),
+                episodeIndex.map(index -> new EpisodicMemory(embedder, index, EPISODE_RETENTION)), embedder, clock,
+                MemoryRecall.Limits.DEFAULT);
+        return new Orchestrator.LongTermMemory(Optional.of(recall), verification);
+    }
+
+    /** The consolidation steps over the sessions and memory tables; the Lambda function and the local schedule share them. */
+    public static Consolidation consolidation(Settings settings, DynamoDbClient dynamo, Embedder embedder,
+                                              Optional<VectorIndex> episodeIndex, FactExtractor extractor,
+                                              NliClient nli, Clock clock) {
+        var memory = new DynamoDbSemanticMemory(dynamo, settings.tables().memory());
+        return new Consolidation(new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl()),
+                memory, episodeIndex.map(index -> new EpisodicMemory(embedder, index, EPISODE_RETENTION)), extractor,
+                nli, embedder, memory, clock, Consolidation.Tuning.DEFAULT);
+    }
+
+    public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
+                              HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend,
+                              Orchestrator.LongTermMemory memory, List<CatoApi.AdminAction> adminActions) {
         var breakers = new CircuitBreakers(new DynamoDbBreakerStore(dynamo, settings.tables().breakers()),
                 settings.breaker(), clock);
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
@@ -86,7 +126,7 @@ public final class CatoWiring {
                 .map(b -> new SemanticCache(b.embedder(), b.verifier(),
                         new DynamoDbExactCache(dynamo, settings.tables().cache()), b.index(), settings.cache(), clock));
         var orchestrator = new Orchestrator(sessions, tiers, stats, clock, new Orchestrator.Limits(
-                settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7, settings.requestTimeout()), cache);
+                settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7, settings.requestTimeout()), cache, memory);
         var idempotencyStore = new PowertoolsIdempotencyStore(dynamo, settings.tables().idempotency(),
                 settings.idempotencyWindow(), mapper, clock);
         var idempotency = new Idempotency(idempotencyStore, settings.requestTimeout().plus(Duration.ofSeconds(5)));
@@ -95,7 +135,7 @@ public final class CatoWiring {
                 new DynamoDbHealthCheck(dynamo, settings.tables().breakers()));
         return new CatoApi(new CatoApi.Parts(mapper, orchestrator, tiers, idempotency, rollout,
                 legacy(settings, http, mapper), new AdminAuth(settings.adminToken()), checks, stats, clock,
-                settings.maxBodyBytes(), settings.requestTimeout(), breakers));
+                settings.maxBodyBytes(), settings.requestTimeout(), breakers), adminActions);
     }
 
     /**

@@ -8,7 +8,16 @@ import io.cato.aws.CatoWiring;
 import io.cato.cache.LuceneVectorIndex;
 import io.cato.aws.dynamodb.CatoTables;
 import io.cato.config.Settings;
+import io.cato.cache.Embedder;
+import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.cache.VectorIndex;
+import io.cato.memory.ConsolidationRun;
+import io.cato.memory.ExtractiveFactExtractor;
 import io.cato.rollout.FixedRolloutFlag;
+import io.cato.routing.Orchestrator;
+import io.cato.verification.NliClient;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -24,10 +33,12 @@ public final class LocalCato implements AutoCloseable {
     private final AdminToken adminToken;
 
     private final Optional<CatoWiring.CacheBackend> cache;
+    private final LocalWorkflows workflows;
 
     private LocalCato(EmbeddedDynamoDb dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken,
-                      Optional<CatoWiring.CacheBackend> cache) {
+                      Optional<CatoWiring.CacheBackend> cache, LocalWorkflows workflows) {
         this.cache = cache;
+        this.workflows = workflows;
         this.dynamoDb = dynamoDb;
         this.dynamo = dynamo;
         this.server = server;
@@ -40,6 +51,7 @@ public final class LocalCato implements AutoCloseable {
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb"));
         DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1, Optional.of(dynamoDb.endpoint())).dynamoDb();
         Optional<CatoWiring.CacheBackend> cache = Optional.empty();
+        LocalWorkflows workflows = null;
         try {
             if (effective.cache().enabled()) {
                 cache = Optional.of(CatoWiring.CacheBackend.load(
@@ -47,11 +59,23 @@ public final class LocalCato implements AutoCloseable {
             }
             CatoTables.createIfMissing(dynamo, effective.tables());
             ObjectMapper mapper = Json.newMapper();
+            Clock clock = Clock.systemUTC();
+            Embedder embedder = cache.map(CatoWiring.CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
+            VectorIndex episodes = LuceneVectorIndex.open(settings.dataDir().resolve("episode-index"));
+            workflows = new LocalWorkflows(new ConsolidationRun(CatoWiring.consolidation(effective, dynamo, embedder,
+                    Optional.of(episodes), new ExtractiveFactExtractor(), NliClient.NONE, clock)), episodes,
+                    cache.isEmpty() ? Optional.of(embedder) : Optional.empty(), mapper);
+            Orchestrator.LongTermMemory memory = CatoWiring.longTermMemory(effective, dynamo, embedder,
+                    Optional.of(episodes), Optional.empty(), clock);
             CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
-                    CatoWiring.httpClient(), java.time.Clock.systemUTC(), cache);
+                    CatoWiring.httpClient(), clock, cache, memory, List.of(workflows.consolidateAction()));
             LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes()).start();
-            return new LocalCato(dynamoDb, dynamo, server, token, cache);
+            workflows.scheduleNightly();
+            return new LocalCato(dynamoDb, dynamo, server, token, cache, workflows);
         } catch (RuntimeException e) {
+            if (workflows != null) {
+                workflows.close();
+            }
             cache.ifPresent(CatoWiring.CacheBackend::close);
             dynamo.close();
             dynamoDb.close();
@@ -74,6 +98,7 @@ public final class LocalCato implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        workflows.close();
         cache.ifPresent(CatoWiring.CacheBackend::close);
         dynamo.close();
         dynamoDb.close();
