@@ -65,8 +65,13 @@ public final class LocalCato implements AutoCloseable {
             workflows = new LocalWorkflows(new ConsolidationRun(CatoWiring.consolidation(effective, dynamo, embedder,
                     Optional.of(episodes), new ExtractiveFactExtractor(), NliClient.NONE, clock)), episodes,
                     cache.isEmpty() ? Optional.of(embedder) : Optional.empty(), mapper);
-            Orchestrator.LongTermMemory memory = CatoWiring.longTermMemory(effective, dynamo, embedder,
+            Orchestrator.LongTermMemory recallOnly = CatoWiring.longTermMemory(effective, dynamo, embedder,
                     Optional.of(episodes), Optional.empty(), clock);
+            var verification = new io.cato.verification.Verification(io.cato.verification.ShadowProbeClient.NONE,
+                    NliClient.NONE, recallOnly.recall().orElseThrow(), new io.cato.aws.dynamodb.DynamoDbSessionStore(
+                    dynamo, effective.tables().sessions(), effective.sessionTtl()), mapper, clock);
+            Orchestrator.LongTermMemory memory = new Orchestrator.LongTermMemory(recallOnly.recall(),
+                    Optional.of(workflows.verifier(verification)));
             CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
                     CatoWiring.httpClient(), clock, cache, memory, List.of(workflows.consolidateAction()));
             LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes()).start();

@@ -29,6 +29,7 @@ final class LocalWorkflows implements AutoCloseable {
     private final VectorIndex episodes;
     private final Optional<Embedder> ownEmbedder;
     private final ObjectMapper mapper;
+    private io.cato.verification.LocalVerificationStarter verifier;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("cato-nightly").factory());
 
@@ -38,6 +39,12 @@ final class LocalWorkflows implements AutoCloseable {
         this.episodes = episodes;
         this.ownEmbedder = ownEmbedder;
         this.mapper = mapper;
+    }
+
+    /** Verification in-process after each answer, on the same steps as the verify state machine. */
+    io.cato.verification.VerificationStarter verifier(io.cato.verification.Verification verification) {
+        verifier = new io.cato.verification.LocalVerificationStarter(verification);
+        return verifier;
     }
 
     CatoApi.AdminAction consolidateAction() {
@@ -66,6 +73,9 @@ final class LocalWorkflows implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        if (verifier != null) {
+            verifier.close();
+        }
         episodes.close();
         ownEmbedder.ifPresent(e -> {
             if (e instanceof AutoCloseable closeable) {

@@ -40,9 +40,27 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo) {
         AwsClients aws = new AwsClients(region, Optional.ofNullable(env.get("CATO_AWS_ENDPOINT")).map(URI::create));
         ObjectMapper mapper = Json.newMapper();
         DynamoDbClient dynamo = aws.dynamoDb();
+        Optional<CatoWiring.CacheBackend> cache = cacheBackend(env, settings, region);
         CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
-                CatoWiring.httpClient(), Clock.systemUTC(), cacheBackend(env, settings, region));
+                CatoWiring.httpClient(), Clock.systemUTC(), cache, memory(env, settings, dynamo, aws, mapper, cache),
+                java.util.List.of());
         return new RouteWiring(api, dynamo);
+    }
+
+    /**
+     * Facts from the memory table recalled into every answer's context, using the cache's
+     * embedding model when there is one; verification started after answering when
+     * {@code CATO_VERIFY_STATE_MACHINE_ARN} names the verify state machine.
+     */
+    private static io.cato.routing.Orchestrator.LongTermMemory memory(Map<String, String> env, Settings settings,
+            DynamoDbClient dynamo, AwsClients aws, ObjectMapper mapper, Optional<CatoWiring.CacheBackend> cache) {
+        var embedder = cache.map(CatoWiring.CacheBackend::embedder)
+                .orElseGet(() -> io.cato.cache.MiniLmTokenEncoder.load(1));
+        Optional<io.cato.verification.VerificationStarter> verification =
+                Optional.ofNullable(env.get("CATO_VERIFY_STATE_MACHINE_ARN")).filter(arn -> !arn.isBlank())
+                        .map(arn -> new io.cato.aws.stepfunctions.StepFunctionsVerificationStarter(aws.stepFunctions(),
+                                arn, mapper));
+        return CatoWiring.longTermMemory(settings, dynamo, embedder, Optional.empty(), verification, Clock.systemUTC());
     }
 
     private static Optional<CatoWiring.CacheBackend> cacheBackend(Map<String, String> env, Settings settings,
