@@ -18,10 +18,13 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.appconfigdata.AppConfigDataClient;
+import software.amazon.awssdk.services.bedrock.BedrockClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Builds AWS SDK clients. An endpoint override points the same code at AWS, DynamoDB Local,
@@ -59,6 +62,41 @@ public final class AwsClients {
                 .region(region)
                 .credentialsProvider(credentials())
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)));
+        endpointOverride.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** SageMaker InvokeEndpoint for the verifiers (NLI, Shadow Self probe). */
+    public SageMakerRuntimeClient sageMakerRuntime(Duration timeout) {
+        var builder = SageMakerRuntimeClient.builder().region(region).credentialsProvider(credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT)
+                        .socketTimeout(timeout))
+                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(timeout).build());
+        endpointOverride.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** S3, path-style so that moto and other emulators behind one host name work. */
+    public S3Client s3() {
+        var builder = S3Client.builder().region(region).credentialsProvider(credentials())
+                .forcePathStyle(endpointOverride.isPresent())
+                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT));
+        endpointOverride.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** The Bedrock control plane (batch inference jobs), not the runtime. */
+    public BedrockClient bedrock() {
+        var builder = BedrockClient.builder().region(region).credentialsProvider(credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT));
+        endpointOverride.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** Step Functions, to start the verify state machine. */
+    public SfnClient stepFunctions() {
+        var builder = SfnClient.builder().region(region).credentialsProvider(credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT));
         endpointOverride.ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -19,6 +19,13 @@ import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.cache.SemanticCache;
 import io.cato.cache.VectorIndex;
 import io.cato.config.Settings;
+import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
+import io.cato.memory.Consolidation;
+import io.cato.memory.EpisodicMemory;
+import io.cato.memory.FactExtractor;
+import io.cato.memory.MemoryRecall;
+import io.cato.verification.NliClient;
+import io.cato.verification.VerificationStarter;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelClient;
 import io.cato.model.OpenAiCompatibleModelClient;
@@ -78,8 +85,32 @@ public final class CatoWiring {
 
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
                               HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend) {
-        return api(settings, dynamo, rollout, mapper, http, clock, cacheBackend,
-                cacheBackend.map(CacheBackend::embedder));
+        return api(settings, dynamo, rollout, mapper, http, clock, Extras.of(cacheBackend));
+    }
+
+    /** What a deployment has beyond its tables and tiers; each part is optional. */
+    public record Extras(Optional<CacheBackend> cache, Optional<Embedder> embedder, Orchestrator.LongTermMemory memory,
+                         List<CatoApi.AdminAction> adminActions, MetricsSink metrics) {
+
+        /** The cache when present, and its encoder for the classifier, so that a query is encoded once. */
+        public static Extras of(Optional<CacheBackend> cache) {
+            return new Extras(cache, cache.map(CacheBackend::embedder), Orchestrator.LongTermMemory.NONE, List.of(),
+                    MetricsSink.NONE);
+        }
+
+        /** The MiniLM encoder the classifier reads; without one, queries are not classified. */
+        public Extras withEmbedder(Optional<Embedder> value) {
+            return new Extras(cache, value, memory, adminActions, metrics);
+        }
+
+        public Extras withMemory(Orchestrator.LongTermMemory value, List<CatoApi.AdminAction> actions) {
+            return new Extras(cache, embedder, value, List.copyOf(actions), metrics);
+        }
+
+        /** Where each answer's metrics and breaker openings are published (EMF in Lambda). */
+        public Extras withMetrics(MetricsSink value) {
+            return new Extras(cache, embedder, memory, adminActions, value);
+        }
     }
 
     /**
@@ -92,20 +123,37 @@ public final class CatoWiring {
         return deployed.contains(settings.routing().complexTier()) && deployed.contains(settings.routing().simpleTier());
     }
 
+    /** How long an episode stays recallable. */
+    static final Duration EPISODE_RETENTION = Duration.ofDays(365);
+
     /**
-     * @param embedder the MiniLM encoder the classifier reads; the cache's own when it has one, so that a query is
-     *     encoded once. Without one, queries are not classified.
+     * Long-term memory for the answer path: facts from the memory table and, when an episode
+     * index is given, past exchanges from it (an index of its own, never the cache's).
      */
-    public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
-                              HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend,
-                              Optional<Embedder> embedder) {
-        return api(settings, dynamo, rollout, mapper, http, clock, cacheBackend, embedder, MetricsSink.NONE);
+    public static Orchestrator.LongTermMemory longTermMemory(Settings settings, DynamoDbClient dynamo,
+                                                             Embedder embedder, Optional<VectorIndex> episodeIndex,
+                                                             Optional<VerificationStarter> verification, Clock clock) {
+        var recall = new MemoryRecall(new DynamoDbSemanticMemory(dynamo, settings.tables().memory()),
+                episodeIndex.map(index -> new EpisodicMemory(embedder, index, EPISODE_RETENTION)), embedder, clock,
+                MemoryRecall.Limits.DEFAULT);
+        return new Orchestrator.LongTermMemory(Optional.of(recall), verification);
     }
 
-    /** @param metrics where each answer's metrics and breaker openings are published (EMF in Lambda) */
+    /** The consolidation steps over the sessions and memory tables; the Lambda function and the local schedule share them. */
+    public static Consolidation consolidation(Settings settings, DynamoDbClient dynamo, Embedder embedder,
+                                              Optional<VectorIndex> episodeIndex, FactExtractor extractor,
+                                              NliClient nli, Clock clock) {
+        var memory = new DynamoDbSemanticMemory(dynamo, settings.tables().memory());
+        return new Consolidation(new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl()),
+                memory, episodeIndex.map(index -> new EpisodicMemory(embedder, index, EPISODE_RETENTION)), extractor,
+                nli, embedder, memory, clock, Consolidation.Tuning.DEFAULT);
+    }
+
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,
-                              HttpClient http, Clock clock, Optional<CacheBackend> cacheBackend,
-                              Optional<Embedder> embedder, MetricsSink metrics) {
+                              HttpClient http, Clock clock, Extras extras) {
+        Optional<CacheBackend> cacheBackend = extras.cache();
+        Optional<Embedder> embedder = extras.embedder();
+        MetricsSink metrics = extras.metrics();
         var breakers = new CircuitBreakers(new DynamoDbBreakerStore(dynamo, settings.tables().breakers()),
                 settings.breaker(), clock, metrics::breakerOpened);
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
@@ -120,7 +168,8 @@ public final class CatoWiring {
                 .map(e -> new Router.Classifying(QueryClassifier.loadDefault(), e));
         var router = new Router(tiers, settings.routing(), classifying);
         var orchestrator = new Orchestrator(sessions, router, stats, clock, new Orchestrator.Limits(
-                settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7, settings.requestTimeout()), cache);
+                settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7, settings.requestTimeout()), cache,
+                extras.memory());
         var idempotencyStore = new PowertoolsIdempotencyStore(dynamo, settings.tables().idempotency(),
                 settings.idempotencyWindow(), mapper, clock);
         var idempotency = new Idempotency(idempotencyStore, settings.requestTimeout().plus(Duration.ofSeconds(5)));
@@ -129,7 +178,7 @@ public final class CatoWiring {
                 new DynamoDbHealthCheck(dynamo, settings.tables().breakers()));
         return new CatoApi(new CatoApi.Parts(mapper, orchestrator, tiers, idempotency, rollout,
                 legacy(settings, http, mapper), new AdminAuth(settings.adminToken()), checks, stats, clock,
-                settings.maxBodyBytes(), settings.requestTimeout(), breakers));
+                settings.maxBodyBytes(), settings.requestTimeout(), breakers), extras.adminActions());
     }
 
     /**

@@ -37,8 +37,22 @@ public final class CatoApi {
     private final QueryEndpoint query;
     private final ChatCompletionsEndpoint chat;
     private final AdminEndpoints admin;
+    private final java.util.Map<String, AdminAction> adminActions;
+
+    /**
+     * An operation a deployment adds under {@code POST /api/admin/cato/<name>}, behind the admin
+     * token; it takes the JSON body and returns the JSON result.
+     */
+    public record AdminAction(String name, java.util.function.Function<JsonNode, JsonNode> run) {
+    }
 
     public CatoApi(Parts parts) {
+        this(parts, List.of());
+    }
+
+    public CatoApi(Parts parts, List<AdminAction> adminActions) {
+        this.adminActions = adminActions.stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(a -> "/api/admin/cato/" + a.name(), a -> a));
         this.parts = parts;
         this.reader = new RequestReader(parts.mapper(), parts.maxBodyBytes());
         this.errors = new ErrorResponses(parts.mapper());
@@ -75,7 +89,18 @@ public final class CatoApi {
                 parts.adminAuth().require(request);
                 return admin.purgeCache(reader.jsonObject(request));
             });
-            default -> throw new ApiException(ErrorCode.NOT_FOUND, "no such route");
+            default -> {
+                AdminAction action = adminActions.get(path);
+                if (action == null) {
+                    throw new ApiException(ErrorCode.NOT_FOUND, "no such route");
+                }
+                yield post(request, () -> {
+                    parts.adminAuth().require(request);
+                    JsonNode body = request.body().length == 0 ? parts.mapper().createObjectNode()
+                            : reader.jsonObject(request);
+                    return ApiResponse.json(200, action.run().apply(body).toString());
+                });
+            }
         };
     }
 

@@ -1,6 +1,7 @@
 package io.cato.cache;
 
-final class VectorMath {
+/** Vector helpers shared by the cache and long-term memory. */
+public final class VectorMath {
 
     private VectorMath() {
     }
@@ -16,7 +17,7 @@ final class VectorMath {
         }
     }
 
-    static double cosine(float[] a, float[] b) {
+    public static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;
         double nb = 0;

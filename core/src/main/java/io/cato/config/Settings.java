@@ -21,8 +21,17 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
     public record Legacy(URI baseUrl, Optional<String> apiKey, String model, Duration timeout) {
     }
 
-    /** DynamoDB table names; the same names the SAM template gives them per stage. */
-    public record Tables(String sessions, String idempotency, String cache, String breakers) {
+    /**
+     * DynamoDB table names; the same names the SAM template gives them per stage.
+     *
+     * @param memory semantic memory (facts) and the workflows' watermarks
+     */
+    public record Tables(String sessions, String idempotency, String cache, String breakers, String memory) {
+        public static final String DEFAULT_MEMORY = "cato-memory";
+
+        public Tables(String sessions, String idempotency, String cache, String breakers) {
+            this(sessions, idempotency, cache, breakers, DEFAULT_MEMORY);
+        }
     }
 
     public Settings {

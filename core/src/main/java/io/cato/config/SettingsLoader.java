@@ -101,6 +101,7 @@ public final class SettingsLoader {
         envValue("CATO_ROUTING_THRESHOLD").ifPresent(v ->
                 root.with("routing").put("threshold", decimal("CATO_ROUTING_THRESHOLD", v)));
         envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
+        envValue("CATO_MEMORY_TABLE").ifPresent(v -> root.with("tables").put("memory", v));
         for (JsonNode tier : root.withArray("tiers")) {
             String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
             envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
@@ -138,7 +139,8 @@ public final class SettingsLoader {
                     new Settings.Tables(root.path("tables").path("sessions").asText(),
                             root.path("tables").path("idempotency").asText(),
                             root.path("tables").path("cache").asText("cato-cache"),
-                            root.path("tables").path("breakers").asText("cato-breakers")),
+                            root.path("tables").path("breakers").asText("cato-breakers"),
+                            root.path("tables").path("memory").asText(Settings.Tables.DEFAULT_MEMORY)),
                     cache(root.path("cache")),
                     breaker(root.path("breaker")),
                     routing(root.path("routing"), root.path("legacy")));

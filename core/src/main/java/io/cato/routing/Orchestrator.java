@@ -4,6 +4,7 @@ import io.cato.breaker.CircuitOpenException;
 import io.cato.cache.CacheScope;
 import io.cato.cache.EncodedQuery;
 import io.cato.cache.SemanticCache;
+import io.cato.memory.MemoryRecall;
 import io.cato.model.ChatMessage;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelCallException;
@@ -19,6 +20,7 @@ import io.cato.session.Turn;
 import io.cato.session.TurnDraft;
 import io.cato.status.MetricsSink;
 import io.cato.status.ServiceStats;
+import io.cato.verification.VerificationStarter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +46,15 @@ public final class Orchestrator {
     private final Clock clock;
     private final Limits limits;
     private final Optional<SemanticCache> cache;
+    private final LongTermMemory memory;
+
+    /**
+     * Long-term memory on the answer path: facts and episodes recalled into the context before a
+     * model is called, and verification started after an answer is recorded.
+     */
+    public record LongTermMemory(Optional<MemoryRecall> recall, Optional<VerificationStarter> verification) {
+        public static final LongTermMemory NONE = new LongTermMemory(Optional.empty(), Optional.empty());
+    }
 
     public Orchestrator(SessionStore sessions, Tiers tiers, ServiceStats stats, Clock clock, Limits limits) {
         this(sessions, tiers, stats, clock, limits, Optional.empty());
@@ -51,11 +62,22 @@ public final class Orchestrator {
 
     public Orchestrator(SessionStore sessions, Tiers tiers, ServiceStats stats, Clock clock, Limits limits,
                         Optional<SemanticCache> cache) {
-        this(sessions, Router.chainOrder(tiers), stats, clock, limits, cache);
+        this(sessions, Router.chainOrder(tiers), stats, clock, limits, cache, LongTermMemory.NONE);
+    }
+
+    public Orchestrator(SessionStore sessions, Tiers tiers, ServiceStats stats, Clock clock, Limits limits,
+                        Optional<SemanticCache> cache, LongTermMemory memory) {
+        this(sessions, Router.chainOrder(tiers), stats, clock, limits, cache, memory);
     }
 
     public Orchestrator(SessionStore sessions, Router router, ServiceStats stats, Clock clock, Limits limits,
                         Optional<SemanticCache> cache) {
+        this(sessions, router, stats, clock, limits, cache, LongTermMemory.NONE);
+    }
+
+    public Orchestrator(SessionStore sessions, Router router, ServiceStats stats, Clock clock, Limits limits,
+                        Optional<SemanticCache> cache, LongTermMemory memory) {
+        this.memory = memory;
         this.sessions = sessions;
         this.router = router;
         this.stats = stats;
@@ -118,6 +140,9 @@ public final class Orchestrator {
         Optional<EncodedQuery> encoding = lookup instanceof SemanticCache.Miss miss ? miss.encoding() : Optional.empty();
         Router.Route route = router.route(command, encoding);
         stats.recordRoute(route.chosen(), route.reason());
+        String domain = command.domain().orElse(DEFAULT_DOMAIN);
+        Optional<String> recalled = memory.recall()
+                .flatMap(r -> r.recall(command.tenant(), domain, command.query()).asContext());
         StreamGuard guard = new StreamGuard(onDelta);
         String reason = route.reason();
         int needsWindowAbove = 0;
@@ -125,7 +150,7 @@ public final class Orchestrator {
             if (tier.config().contextWindow() <= needsWindowAbove && tier.config().provider() != Provider.MEMORY) {
                 continue;
             }
-            ModelRequest request = requestFor(tier.config(), command, turns);
+            ModelRequest request = requestFor(tier.config(), command, turns, recalled);
             long tierStarted = System.nanoTime();
             try {
                 ModelReply reply = onDelta == null ? tier.client().complete(request) : tier.client().stream(request, guard);
@@ -168,16 +193,18 @@ public final class Orchestrator {
         };
     }
 
-    private ModelRequest requestFor(TierConfig tier, QueryCommand command, List<Turn> turns) {
+    private ModelRequest requestFor(TierConfig tier, QueryCommand command, List<Turn> turns, Optional<String> recalled) {
+        Optional<String> system = recalled.isEmpty() ? command.system()
+                : Optional.of(command.system().map(s -> s + "\n\n").orElse("") + recalled.get());
         int queryTokens = TokenEstimator.estimateMessage(command.query())
-                + command.system().map(TokenEstimator::estimateMessage).orElse(0);
+                + system.map(TokenEstimator::estimateMessage).orElse(0);
         int budget = Math.max(0, tier.historyBudget() - queryTokens);
         List<ChatMessage> messages = new ArrayList<>(command.history().isEmpty()
                 ? ContextAssembler.fit(turns, budget)
                 : fitClientHistory(command.history(), budget));
         messages.add(ChatMessage.user(command.query()));
         int maxTokens = command.maxTokens().orElse(limits.defaultMaxTokens());
-        return new ModelRequest(command.system().orElse(null), messages, maxTokens,
+        return new ModelRequest(system.orElse(null), messages, maxTokens,
                 command.temperature().orElse(limits.defaultTemperature()), limits.deadline());
     }
 
@@ -197,7 +224,8 @@ public final class Orchestrator {
     private Answer finishFromCache(QueryCommand command, SemanticCache.Hit hit, long started) {
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
-                        new TurnDraft(command.query(), hit.answer(), hit.model(), clock.instant())).seq())
+                        new TurnDraft(command.query(), hit.answer(), hit.model(), clock.instant(),
+                                command.domain().orElse(DEFAULT_DOMAIN))).seq())
                 .orElse(0L);
         long latency = millisSince(started);
         stats.recordAnswer(CACHE_TIER, latency, 0.0, false);
@@ -214,8 +242,12 @@ public final class Orchestrator {
                           long started, Answer.CacheOutcome outcome, Optional<Classification> classification) {
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
-                        new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant())).seq())
+                        new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant(),
+                                command.domain().orElse(DEFAULT_DOMAIN))).seq())
                 .orElse(0L);
+        if (turn > 0 && tier.config().provider() != Provider.MEMORY) {
+            startVerification(command, turn, reply.text());
+        }
         double cost = tier.config().prices().cost(reply.usage());
         boolean degraded = MemoryAnswerer.MODEL.equals(tier.config().modelId());
         long latency = millisSince(started);
@@ -234,6 +266,17 @@ public final class Orchestrator {
             LOG.warning(() -> "could not publish metrics: " + e.getClass().getSimpleName());
         }
         return answer;
+    }
+
+    private void startVerification(QueryCommand command, long turn, String answer) {
+        memory.verification().ifPresent(starter -> {
+            try {
+                starter.start(new VerificationStarter.Request(command.session().get().storageKey(), turn,
+                        command.tenant(), command.domain().orElse(DEFAULT_DOMAIN), command.query(), answer));
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "verification not started: " + e.getClass().getSimpleName());
+            }
+        });
     }
 
     private static long millisSince(long nanos) {

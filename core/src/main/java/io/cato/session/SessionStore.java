@@ -1,5 +1,6 @@
 package io.cato.session;
 
+import io.cato.verification.Verdict;
 import java.util.List;
 
 /**
@@ -16,4 +17,10 @@ public interface SessionStore {
 
     /** Appends a turn after every turn already stored and returns it with its sequence number. */
     Turn append(String sessionKey, TurnDraft draft);
+
+    /**
+     * Stores the verification verdict on an existing turn, replacing an earlier verdict; touches
+     * nothing else of the turn. False when the turn does not exist (expired, or never written).
+     */
+    boolean recordVerdict(String sessionKey, long seq, Verdict verdict);
 }

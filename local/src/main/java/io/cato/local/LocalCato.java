@@ -5,12 +5,19 @@ import io.cato.api.CatoApi;
 import io.cato.api.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
+import io.cato.aws.dynamodb.CatoTables;
 import io.cato.cache.Embedder;
 import io.cato.cache.LuceneVectorIndex;
 import io.cato.cache.MiniLmTokenEncoder;
-import io.cato.aws.dynamodb.CatoTables;
+import io.cato.cache.VectorIndex;
 import io.cato.config.Settings;
+import io.cato.memory.ConsolidationRun;
+import io.cato.memory.ExtractiveFactExtractor;
 import io.cato.rollout.FixedRolloutFlag;
+import io.cato.routing.Orchestrator;
+import io.cato.verification.NliClient;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,12 +33,12 @@ public final class LocalCato implements AutoCloseable {
     private final AdminToken adminToken;
 
     private final Optional<CatoWiring.CacheBackend> cache;
-    private final Optional<MiniLmTokenEncoder> routingEncoder;
+    private final LocalWorkflows workflows;
 
     private LocalCato(EmbeddedDynamoDb dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken,
-                      Optional<CatoWiring.CacheBackend> cache, Optional<MiniLmTokenEncoder> routingEncoder) {
+                      Optional<CatoWiring.CacheBackend> cache, LocalWorkflows workflows) {
         this.cache = cache;
-        this.routingEncoder = routingEncoder;
+        this.workflows = workflows;
         this.dynamoDb = dynamoDb;
         this.dynamo = dynamo;
         this.server = server;
@@ -44,24 +51,39 @@ public final class LocalCato implements AutoCloseable {
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb"));
         DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1, Optional.of(dynamoDb.endpoint())).dynamoDb();
         Optional<CatoWiring.CacheBackend> cache = Optional.empty();
-        Optional<MiniLmTokenEncoder> routingEncoder = Optional.empty();
+        LocalWorkflows workflows = null;
         try {
             if (effective.cache().enabled()) {
                 cache = Optional.of(CatoWiring.CacheBackend.load(
                         LuceneVectorIndex.open(settings.dataDir().resolve("cache-index"))));
-            } else if (CatoWiring.classifiesQueries(effective)) {
-                routingEncoder = Optional.of(MiniLmTokenEncoder.load(1));
             }
-            Optional<Embedder> embedder = cache.isPresent() ? cache.map(CatoWiring.CacheBackend::embedder)
-                    : routingEncoder.map(Embedder.class::cast);
             CatoTables.createIfMissing(dynamo, effective.tables());
             ObjectMapper mapper = Json.newMapper();
+            Clock clock = Clock.systemUTC();
+            // One MiniLM encoder for the cache, the classifier, memory recall and consolidation.
+            Embedder embedder = cache.map(CatoWiring.CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
+            VectorIndex episodes = LuceneVectorIndex.open(settings.dataDir().resolve("episode-index"));
+            workflows = new LocalWorkflows(new ConsolidationRun(CatoWiring.consolidation(effective, dynamo, embedder,
+                    Optional.of(episodes), new ExtractiveFactExtractor(), NliClient.NONE, clock)), episodes,
+                    cache.isEmpty() ? Optional.of(embedder) : Optional.empty(), mapper);
+            Orchestrator.LongTermMemory recallOnly = CatoWiring.longTermMemory(effective, dynamo, embedder,
+                    Optional.of(episodes), Optional.empty(), clock);
+            var verification = new io.cato.verification.Verification(io.cato.verification.ShadowProbeClient.NONE,
+                    NliClient.NONE, recallOnly.recall().orElseThrow(), new io.cato.aws.dynamodb.DynamoDbSessionStore(
+                    dynamo, effective.tables().sessions(), effective.sessionTtl()), mapper, clock);
+            Orchestrator.LongTermMemory memory = new Orchestrator.LongTermMemory(recallOnly.recall(),
+                    Optional.of(workflows.verifier(verification)));
             CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
-                    CatoWiring.httpClient(), java.time.Clock.systemUTC(), cache, embedder);
+                    CatoWiring.httpClient(), clock, CatoWiring.Extras.of(cache)
+                            .withEmbedder(Optional.of(embedder))
+                            .withMemory(memory, List.of(workflows.consolidateAction())));
             LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes()).start();
-            return new LocalCato(dynamoDb, dynamo, server, token, cache, routingEncoder);
+            workflows.scheduleNightly();
+            return new LocalCato(dynamoDb, dynamo, server, token, cache, workflows);
         } catch (RuntimeException e) {
-            routingEncoder.ifPresent(MiniLmTokenEncoder::close);
+            if (workflows != null) {
+                workflows.close();
+            }
             cache.ifPresent(CatoWiring.CacheBackend::close);
             dynamo.close();
             dynamoDb.close();
@@ -84,8 +106,8 @@ public final class LocalCato implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        workflows.close();
         cache.ifPresent(CatoWiring.CacheBackend::close);
-        routingEncoder.ifPresent(MiniLmTokenEncoder::close);
         dynamo.close();
         dynamoDb.close();
     }

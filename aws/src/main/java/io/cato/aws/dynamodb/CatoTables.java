@@ -30,6 +30,9 @@ public final class CatoTables {
                 key(DynamoDbExactCache.PK, KeyType.HASH, ScalarAttributeType.S)), DynamoDbExactCache.TTL);
         create(dynamo, tables.breakers(), List.of(
                 key(DynamoDbBreakerStore.PK, KeyType.HASH, ScalarAttributeType.S)), null);
+        create(dynamo, tables.memory(), List.of(
+                key(DynamoDbSemanticMemory.PK, KeyType.HASH, ScalarAttributeType.S),
+                key(DynamoDbSemanticMemory.SK, KeyType.RANGE, ScalarAttributeType.S)), null);
     }
 
     private record Key(String name, KeyType type, ScalarAttributeType attributeType) {

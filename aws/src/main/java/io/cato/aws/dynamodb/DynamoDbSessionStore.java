@@ -1,14 +1,19 @@
 package io.cato.aws.dynamodb;
 
 import io.cato.api.DependencyUnavailableException;
+import io.cato.session.InteractionLog;
 import io.cato.session.SessionStore;
 import io.cato.session.Turn;
 import io.cato.session.TurnDraft;
+import io.cato.verification.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -17,9 +22,13 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 /**
  * Working memory in DynamoDB: one item per turn, partition key the session, sort key the turn's
  * sequence number. A turn is written only if its sequence number is free, so concurrent
- * appenders each take the next free place and none overwrites another.
+ * appenders each take the next free place and none overwrites another. A verdict is added to
+ * an existing turn with a conditional update that touches only the verdict.
+ *
+ * <p>As the nightly workflows' {@link InteractionLog} it scans the table: turns carry no index
+ * by time, and a scan once a night costs less than a second index on every write.
  */
-public final class DynamoDbSessionStore implements SessionStore {
+public final class DynamoDbSessionStore implements SessionStore, InteractionLog {
     public static final String PK = "session";
     public static final String SK = "seq";
     public static final String TTL = "expires_at";
@@ -71,6 +80,57 @@ public final class DynamoDbSessionStore implements SessionStore {
                 new IllegalStateException("no free turn position after " + MAX_ATTEMPTS + " attempts"));
     }
 
+    @Override
+    public boolean recordVerdict(String sessionKey, long seq, Verdict verdict) {
+        Map<String, AttributeValue> value = new HashMap<>();
+        value.put("status", AttributeValue.fromS(verdict.status().code()));
+        value.put("probe", AttributeValue.fromS(verdict.probe()));
+        value.put("nli", AttributeValue.fromS(verdict.nli()));
+        value.put("judged_at", AttributeValue.fromS(verdict.judgedAt().toString()));
+        verdict.probeScore().ifPresent(v -> value.put("probe_score", AttributeValue.fromN(Double.toString(v))));
+        verdict.entailment().ifPresent(v -> value.put("entailment", AttributeValue.fromN(Double.toString(v))));
+        verdict.contradiction().ifPresent(v -> value.put("contradiction", AttributeValue.fromN(Double.toString(v))));
+        try {
+            DynamoDbErrors.call(table, () -> dynamo.updateItem(u -> u.tableName(table)
+                    .key(Map.of(PK, AttributeValue.fromS(sessionKey), SK, AttributeValue.fromN(Long.toString(seq))))
+                    .updateExpression("SET #v = :v")
+                    .conditionExpression("attribute_exists(#sk)")
+                    .expressionAttributeNames(Map.of("#v", "verdict", "#sk", SK))
+                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromM(value)))));
+            return true;
+        } catch (ConditionalCheckFailedException missing) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<Interaction> between(Instant from, Instant until, int limit) {
+        List<Interaction> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> page = start;
+            var response = DynamoDbErrors.call(table, () -> dynamo.scan(s -> s.tableName(table)
+                    .consistentRead(true).exclusiveStartKey(page)));
+            for (Map<String, AttributeValue> item : response.items()) {
+                Turn turn = toTurn(item);
+                if (!turn.at().isBefore(from) && !turn.at().isAfter(until)) {
+                    found.add(new Interaction(item.get(PK).s(), turn));
+                }
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return found.stream().sorted(Comparator.comparing((Interaction i) -> i.turn().at())
+                .thenComparing(Interaction::sessionKey).thenComparingLong(i -> i.turn().seq())).limit(limit).toList();
+    }
+
+    @Override
+    public Optional<Turn> turn(String sessionKey, long seq) {
+        var response = DynamoDbErrors.call(table, () -> dynamo.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(Map.of(PK, AttributeValue.fromS(sessionKey), SK, AttributeValue.fromN(Long.toString(seq))))));
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(toTurn(response.item())) : Optional.empty();
+    }
+
     private Map<String, AttributeValue> toItem(String sessionKey, Turn turn) {
         return Map.of(
                 PK, AttributeValue.fromS(sessionKey),
@@ -79,11 +139,24 @@ public final class DynamoDbSessionStore implements SessionStore {
                 "answer", AttributeValue.fromS(turn.answer()),
                 "model", AttributeValue.fromS(turn.model()),
                 "at", AttributeValue.fromS(turn.at().toString()),
+                "domain", AttributeValue.fromS(turn.domain()),
                 TTL, AttributeValue.fromN(Long.toString(turn.at().plus(ttl).getEpochSecond())));
     }
 
     private static Turn toTurn(Map<String, AttributeValue> item) {
+        AttributeValue domain = item.get("domain");
         return new Turn(Long.parseLong(item.get(SK).n()), item.get("query").s(), item.get("answer").s(),
-                item.get("model").s(), Instant.parse(item.get("at").s()));
+                item.get("model").s(), Instant.parse(item.get("at").s()), domain == null ? null : domain.s(),
+                Optional.ofNullable(item.get("verdict")).map(v -> toVerdict(v.m())));
+    }
+
+    private static Verdict toVerdict(Map<String, AttributeValue> v) {
+        return new Verdict(Verdict.Status.of(v.get("status").s()), v.get("probe").s(), v.get("nli").s(),
+                number(v, "probe_score"), number(v, "entailment"), number(v, "contradiction"),
+                Instant.parse(v.get("judged_at").s()));
+    }
+
+    private static Optional<Double> number(Map<String, AttributeValue> map, String key) {
+        return Optional.ofNullable(map.get(key)).map(a -> Double.parseDouble(a.n()));
     }
 }

@@ -45,15 +45,30 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
         ObjectMapper mapper = Json.newMapper();
         DynamoDbClient dynamo = aws.dynamoDb();
         Optional<CatoWiring.CacheBackend> cache = cacheBackend(env, settings, region);
-        // The classifier reads the cache's encoding; without a cache it needs an encoder of its own.
-        Optional<Embedder> embedder = cache.map(CatoWiring.CacheBackend::embedder)
-                .or(() -> CatoWiring.classifiesQueries(settings) ? Optional.of(MiniLmTokenEncoder.load(1))
-                        : Optional.empty());
-        CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
-                CatoWiring.httpClient(), Clock.systemUTC(), cache, embedder,
-                new EmfMetricsSink(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Cato"),
+        // One MiniLM encoder for the cache, the classifier and memory recall: the cache's when it has one.
+        Embedder embedder = cache.map(CatoWiring.CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
+        CatoWiring.Extras extras = CatoWiring.Extras.of(cache)
+                .withEmbedder(Optional.of(embedder))
+                .withMemory(memory(env, settings, dynamo, aws, mapper, embedder), java.util.List.of())
+                .withMetrics(new EmfMetricsSink(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Cato"),
                         env.getOrDefault("POWERTOOLS_SERVICE_NAME", "cato-route"), System.out, Clock.systemUTC()));
+        CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
+                CatoWiring.httpClient(), Clock.systemUTC(), extras);
         return new RouteWiring(api, dynamo, settings, cache);
+    }
+
+    /**
+     * Facts from the memory table recalled into every answer's context, using the cache's
+     * embedding model when there is one; verification started after answering when
+     * {@code CATO_VERIFY_STATE_MACHINE_ARN} names the verify state machine.
+     */
+    private static io.cato.routing.Orchestrator.LongTermMemory memory(Map<String, String> env, Settings settings,
+            DynamoDbClient dynamo, AwsClients aws, ObjectMapper mapper, Embedder embedder) {
+        Optional<io.cato.verification.VerificationStarter> verification =
+                Optional.ofNullable(env.get("CATO_VERIFY_STATE_MACHINE_ARN")).filter(arn -> !arn.isBlank())
+                        .map(arn -> new io.cato.aws.stepfunctions.StepFunctionsVerificationStarter(aws.stepFunctions(),
+                                arn, mapper));
+        return CatoWiring.longTermMemory(settings, dynamo, embedder, Optional.empty(), verification, Clock.systemUTC());
     }
 
     private static Optional<CatoWiring.CacheBackend> cacheBackend(Map<String, String> env, Settings settings,
