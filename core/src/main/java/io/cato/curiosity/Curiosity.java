@@ -81,18 +81,23 @@ public final class Curiosity {
      * @param ingested facts stored
      * @param alreadyPresent facts memory held already
      * @param unanswered records the model answered {@code UNKNOWN} or with nothing worth keeping
+     * @param failed the first {@value #FAILED_REPORTED} failed records; all of them are in {@code failedUri}
      * @param repeated true when the job had been ingested before and this call added nothing
      */
     public record Ingested(String jobArn, String status, int ingested, int alreadyPresent, int answered,
-                           int unanswered, List<FailedRecord> failed, Manifest manifest, boolean repeated) {
+                           int unanswered, int failedCount, List<FailedRecord> failed, String failedUri,
+                           Manifest manifest, boolean repeated) {
         public Ingested {
             failed = failed == null ? List.of() : List.copyOf(failed);
         }
 
         Ingested asRepeat() {
-            return new Ingested(jobArn, status, 0, 0, 0, 0, failed, manifest, true);
+            return new Ingested(jobArn, status, 0, 0, 0, 0, failedCount, failed, failedUri, manifest, true);
         }
     }
+
+    /** Failed records listed in the step's result; the state a step passes on is limited to 256 KB. */
+    public static final int FAILED_REPORTED = 20;
 
     /** The parts the steps work with. */
     public record Parts(KnowledgeGaps gaps, SemanticMemory memory, Watermarks watermarks, BatchStore store,
@@ -186,8 +191,14 @@ public final class Curiosity {
             }
         }
         gaps.values().forEach(g -> tally.failed.add(failed(g, "missing from the job's output")));
+        String failedUri = null;
+        if (!tally.failed.isEmpty()) {
+            failedUri = outputPrefix + "failed-records.jsonl";
+            parts.store().write(failedUri, jsonl(tally.failed));
+        }
         Ingested report = new Ingested(jobArn, job.status(), tally.ingested, tally.present, tally.answered,
-                tally.unanswered, tally.failed, manifest(outputPrefix + "manifest.json.out"), false);
+                tally.unanswered, tally.failed.size(), tally.failed.stream().limit(FAILED_REPORTED).toList(),
+                failedUri, manifest(outputPrefix + "manifest.json.out"), false);
         return parts.ledger().record(report) ? report : parts.ledger().find(jobArn).orElse(report).asRepeat();
     }
 
@@ -222,6 +233,12 @@ public final class Curiosity {
 
     private static FailedRecord failed(KnowledgeGap gap, String error) {
         return new FailedRecord(gap.recordId(), gap.sourceRef(), error);
+    }
+
+    private byte[] jsonl(List<?> lines) {
+        StringBuilder out = new StringBuilder();
+        lines.forEach(line -> out.append(parts.mapper().valueToTree(line).toString()).append('\n'));
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private Manifest manifest(String uri) {

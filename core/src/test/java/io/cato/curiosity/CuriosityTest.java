@@ -166,6 +166,9 @@ class CuriosityTest {
         assertThat(first.failed()).extracting(Curiosity.FailedRecord::recordId, Curiosity.FailedRecord::error)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("R0000000002", "429 Too many tokens"),
                         org.assertj.core.groups.Tuple.tuple("R0000000003", "missing from the job's output"));
+        assertThat(first.failedCount()).isEqualTo(2);
+        assertThat(new String(store.read(first.failedUri()).orElseThrow(), StandardCharsets.UTF_8).lines())
+                .hasSize(2).allMatch(line -> line.contains("\"sourceRef\":\"t#s"));
         assertThat(first.manifest()).isEqualTo(new Curiosity.Manifest(4, 3, 2, 1));
         List<Fact> facts = memory.inDomain("t", "science", 100);
         assertThat(facts).extracting(Fact::source).containsOnly(Fact.FROM_CURIOSITY);

@@ -108,9 +108,6 @@ public abstract class LoopbackAwsStub implements AutoCloseable {
     }
 
     private String problem(Request request, Matcher matcher) {
-        if (!request.method().equals("POST")) {
-            return "method " + request.method() + " instead of POST";
-        }
         if (!matcher.matches()) {
             return "unexpected path " + request.path();
         }
@@ -119,10 +116,25 @@ public abstract class LoopbackAwsStub implements AutoCloseable {
                 || !auth.contains("/" + signingName + "/aws4_request") || !auth.contains("Signature=")) {
             return "not SigV4-signed for " + signingName + ": " + auth;
         }
+        return shapeProblem(request, matcher);
+    }
+
+    /**
+     * What is wrong with the request's method and body, or null. By default every operation is a
+     * POST with a JSON body; a REST service with GET operations overrides this.
+     */
+    protected String shapeProblem(Request request, Matcher path) {
+        if (!request.method().equals("POST")) {
+            return "method " + request.method() + " instead of POST";
+        }
+        return jsonBodyProblem(request);
+    }
+
+    protected static String jsonBodyProblem(Request request) {
         if (request.contentType() == null || !request.contentType().toLowerCase(Locale.ROOT).startsWith("application/json")) {
             return "content type " + request.contentType();
         }
-        if (request.body() == null) {
+        if (request.body() == null || request.body().isMissingNode()) {
             return "body is not JSON";
         }
         return null;
