@@ -5,26 +5,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.memory.ConsolidationSteps;
 import io.cato.memory.UnknownStepException;
+import java.util.Optional;
 
 /**
  * The curiosity state machine's contract with its function: {@code step} names the step, the
  * previous step's result sits in {@code input}, and {@code bucket} and {@code roleArn} come from
- * the template's substitutions. {@code ingest} takes a polled job ({@code jobArn}) or the detail
+ * the template's substitutions (without {@code bucket}, the function's own batch bucket is used). {@code ingest} takes a polled job ({@code jobArn}) or the detail
  * of Bedrock's "Batch Inference Job State Change" event ({@code batchJobArn}).
  */
 public final class CuriositySteps {
     private final Curiosity curiosity;
     private final ObjectMapper mapper;
+    private final Optional<String> defaultBucket;
 
-    public CuriositySteps(Curiosity curiosity, ObjectMapper mapper) {
+    public CuriositySteps(Curiosity curiosity, ObjectMapper mapper, Optional<String> defaultBucket) {
         this.curiosity = curiosity;
         this.mapper = mapper;
+        this.defaultBucket = defaultBucket;
     }
 
     public JsonNode handle(JsonNode event) {
         String step = event.path("step").asText("");
         JsonNode body = ConsolidationSteps.stepInput(event);
-        String bucket = event.path("bucket").asText(null);
+        String bucket = event.hasNonNull("bucket") ? event.get("bucket").asText() : defaultBucket.orElse(null);
         Object result = switch (step) {
             case "collect" -> curiosity.collect(bucket);
             case "build" -> curiosity.build(as(body, Curiosity.Collected.class), bucket);
