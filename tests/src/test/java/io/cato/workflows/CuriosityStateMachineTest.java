@@ -73,6 +73,48 @@ class CuriosityStateMachineTest {
     }
 
     @Test
+    void theNightlySchedule_collectsGaps() {
+        moto.queueLambdaReplies(FEW_GAPS);
+
+        var execution = runs.run(arn, "{\"source\":\"cato.schedule\",\"workflow\":\"curiosity\"}");
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(runs.lambdaInputs(execution.executionArn())).extracting(StepInputs::step).containsExactly("collect");
+    }
+
+    @Test
+    void theCompletionEvent_ingestsTheJobItNames_withoutCollecting() {
+        moto.queueLambdaReplies(INGESTED);
+
+        var execution = runs.run(arn, completionEvent("PartiallyCompleted"));
+
+        assertThat(execution.status()).as(execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        var inputs = runs.lambdaInputs(execution.executionArn());
+        assertThat(inputs).extracting(StepInputs::step).containsExactly("ingest");
+        assertThat(StepInputs.json(inputs.getFirst()).path("input").path("batchJobArn").asText()).isEqualTo(JOB);
+    }
+
+    @Test
+    void aCompletionEventOfAFailedJob_endsWithoutCallingTheFunction() {
+        var execution = runs.run(arn, completionEvent("Failed"));
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(runs.lambdaInputs(execution.executionArn())).isEmpty();
+    }
+
+    /** Bedrock's "Batch Inference Job State Change" event as EventBridge delivers it. */
+    private static String completionEvent(String status) {
+        return "{\"version\":\"0\",\"id\":\"6a7e8feb-b491-4cf7-a9f1-bf3703467718\","
+                + "\"detail-type\":\"Batch Inference Job State Change\",\"source\":\"aws.bedrock\","
+                + "\"account\":\"123456789012\",\"time\":\"2026-01-01T06:00:00Z\",\"region\":\"us-east-1\","
+                + "\"resources\":[\"" + JOB + "\"],\"detail\":{\"version\":\"0.0\",\"accountId\":\"123456789012\","
+                + "\"batchJobName\":\"cato-test-curiosity-20260101-0123456789ab\",\"batchJobArn\":\"" + JOB + "\","
+                + "\"batchModelId\":\"anthropic.claude-3-5-haiku-20241022-v1:0\",\"status\":\"" + status + "\","
+                + "\"failureMessage\":\"\",\"processedRecordCount\":150,\"successRecordCount\":148,"
+                + "\"errorRecordCount\":2}}";
+    }
+
+    @Test
     void aSubmitFailingOnce_isRetried() {
         moto.queueLambdaReplies(GAPS, INPUT, FAILURE, job("Submitted"), ADVANCED, job("Completed"), INGESTED);
 
