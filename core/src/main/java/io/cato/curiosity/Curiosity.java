@@ -35,17 +35,20 @@ import java.util.Optional;
  */
 public final class Curiosity {
     public static final String WORKFLOW = "curiosity";
+    private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(2);
     private static final DateTimeFormatter NIGHT = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     /**
      * @param jobNamePrefix the batch job name's start (the completion rule matches on it)
      * @param minimumRecords the model's minimum records per job (Bedrock: 100 for most models)
-     * @param maximumRecords records per job at most; more gaps wait for the next night
+     * @param maximumRecords records per job at most; more gaps wait for the next night. The default
+     *     keeps one ingestion (a few facts per answer, each embedded and written) well inside the
+     *     function's ten minutes; Bedrock itself takes up to 50,000
      */
     public record Tuning(String modelId, String jobNamePrefix, int minimumRecords, int maximumRecords, int maxTokens,
                          int pollSeconds) {
         public static Tuning defaults(String modelId, String jobNamePrefix) {
-            return new Tuning(modelId, jobNamePrefix, 100, 50_000, 512, 900);
+            return new Tuning(modelId, jobNamePrefix, 100, 5_000, 512, 900);
         }
     }
 
@@ -119,7 +122,10 @@ public final class Curiosity {
     public Collected collect(String bucket) {
         Optional<Instant> from = parts.watermarks().get(WORKFLOW);
         Instant now = parts.clock().instant();
-        KnowledgeGaps.Found found = parts.gaps().find(from.orElse(Instant.EPOCH), now, tuning.maximumRecords());
+        // A turn being written right now carries a time a moment ago: the window ends that far
+        // back, so the next night reads such turns.
+        KnowledgeGaps.Found found = parts.gaps().find(from.orElse(Instant.EPOCH), now.minus(SETTLE),
+                tuning.maximumRecords());
         List<KnowledgeGap> gaps = found.gaps();
         String runId = NIGHT.format(now) + "-" + digest(records.gapsFile(gaps)).substring(0, 12);
         boolean below = gaps.size() < tuning.minimumRecords();

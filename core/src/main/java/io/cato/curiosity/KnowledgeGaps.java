@@ -76,7 +76,8 @@ public final class KnowledgeGaps {
             }
         });
         List<KnowledgeGap> ordered = gaps.values().stream()
-                .sorted(Comparator.comparing(KnowledgeGap::at).thenComparing(KnowledgeGap::sourceRef)).toList();
+                .sorted(Comparator.comparing((KnowledgeGap g) -> Instant.parse(g.at()))
+                        .thenComparing(KnowledgeGap::sourceRef)).toList();
         if (ordered.size() <= maxGaps) {
             return new Found(numbered(ordered), until);
         }

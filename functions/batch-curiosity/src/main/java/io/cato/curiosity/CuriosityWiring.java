@@ -26,7 +26,7 @@ import software.amazon.awssdk.regions.Region;
  * start {@code cato-<environment>-curiosity-}, which the completion rule matches),
  * {@code CATO_BATCH_BUCKET} (used when a step names no bucket), {@code CATO_BATCH_MIN_RECORDS}
  * (the model's minimum records per job, default 100), {@code CATO_BATCH_MAX_RECORDS} (default
- * 50,000), {@code CATO_BATCH_MAX_TOKENS} (per answer, default 512), {@code CATO_BATCH_POLL_SECONDS}
+ * 5,000), {@code CATO_BATCH_MAX_TOKENS} (per answer, default 512), {@code CATO_BATCH_POLL_SECONDS}
  * (between status polls, default 900). {@code CATO_AWS_ENDPOINT} overrides every endpoint,
  * {@code CATO_S3_ENDPOINT} and {@code CATO_BEDROCK_ENDPOINT} one service's (moto, a stub).
  */
