@@ -3,6 +3,7 @@ package io.cato.curiosity;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.Json;
 import io.cato.aws.AwsClients;
+import io.cato.aws.bedrock.BedrockFactExtraction;
 import io.cato.aws.bedrock.BedrockBatchInference;
 import io.cato.aws.dynamodb.DynamoDbIngestionLedger;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
@@ -13,7 +14,6 @@ import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.config.InvalidSettingsException;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
-import io.cato.memory.ExtractiveFactExtractor;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -48,7 +48,7 @@ record CuriosityWiring(ObjectMapper mapper, CuriositySteps steps) {
         var parts = new Curiosity.Parts(new KnowledgeGaps(sessions, memory, embedder, KnowledgeGaps.Limits.DEFAULT),
                 memory, memory, new S3BatchStore(s3), new BedrockBatchInference(bedrock),
                 new DynamoDbIngestionLedger(dynamo, settings.tables().memory(), mapper, clock),
-                new ExtractiveFactExtractor(), embedder, mapper, clock);
+                BedrockFactExtraction.fromEnvironment(env, mapper), embedder, mapper, clock);
         Curiosity curiosity = new Curiosity(parts, tuning(env));
         return new CuriosityWiring(mapper, new CuriositySteps(curiosity, mapper,
                 Optional.ofNullable(env.get("CATO_BATCH_BUCKET")).filter(b -> !b.isBlank())));

@@ -15,7 +15,8 @@ import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
 import io.cato.memory.ConsolidationSteps;
 import io.cato.memory.EpisodicMemory;
-import io.cato.memory.ExtractiveFactExtractor;
+import io.cato.aws.bedrock.BedrockFactExtraction;
+import io.cato.memory.FactExtractor;
 import io.cato.memory.MemoryRecall;
 import io.cato.verification.NliClient;
 import io.cato.verification.ShadowProbeClient;
@@ -43,7 +44,7 @@ final class WorkflowWiring {
     }
 
     record Parts(Settings settings, AwsClients aws, ObjectMapper mapper, Embedder embedder,
-                 Optional<VectorIndex> episodes, NliClient nli, ShadowProbeClient probe) {
+                 Optional<VectorIndex> episodes, NliClient nli, ShadowProbeClient probe, FactExtractor extractor) {
     }
 
     static Parts from(Map<String, String> env) {
@@ -57,13 +58,14 @@ final class WorkflowWiring {
         ShadowProbeClient probe = Optional.ofNullable(env.get("CATO_SHADOW_PROBE_ENDPOINT")).filter(s -> !s.isBlank())
                 .map(name -> SageMakerVerifiers.probe(aws.sageMakerRuntime(VERIFIER_TIMEOUT), name, mapper))
                 .orElse(ShadowProbeClient.NONE);
-        return new Parts(settings, aws, mapper, MiniLmTokenEncoder.load(1), episodes(env, region), nli, probe);
+        return new Parts(settings, aws, mapper, MiniLmTokenEncoder.load(1), episodes(env, region), nli, probe,
+                BedrockFactExtraction.fromEnvironment(env, mapper));
     }
 
     static ConsolidationSteps consolidation(Parts parts) {
         var dynamo = parts.aws().dynamoDb();
         return new ConsolidationSteps(CatoWiring.consolidation(parts.settings(), dynamo, parts.embedder(),
-                parts.episodes(), new ExtractiveFactExtractor(), parts.nli(), Clock.systemUTC()), parts.mapper());
+                parts.episodes(), parts.extractor(), parts.nli(), Clock.systemUTC()), parts.mapper());
     }
 
     static Verification verification(Parts parts) {
