@@ -6,7 +6,7 @@ import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
-import io.cato.aws.opensearch.OpenSearchVectorIndex;
+import io.cato.aws.opensearch.OpenSearchIndexes;
 import io.cato.aws.sagemaker.SageMakerVerifiers;
 import io.cato.cache.Embedder;
 import io.cato.cache.MiniLmTokenEncoder;
@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -80,15 +79,7 @@ final class WorkflowWiring {
     }
 
     private static Optional<VectorIndex> episodes(Map<String, String> env, Region region) {
-        String endpoint = env.get("CATO_OPENSEARCH_ENDPOINT");
-        if (endpoint == null || endpoint.isBlank()) {
-            return Optional.empty();
-        }
-        String index = env.getOrDefault("CATO_EPISODE_INDEX", "cato-episodes");
-        boolean refresh = Boolean.parseBoolean(env.getOrDefault("CATO_OPENSEARCH_REFRESH", "false"));
-        return Optional.of(refresh
-                ? OpenSearchVectorIndex.forHttp(URI.create(endpoint), OpenSearchVectorIndex.Options.provisioned(index))
-                : OpenSearchVectorIndex.forServerless(URI.create(endpoint), region,
-                        DefaultCredentialsProvider.builder().build(), OpenSearchVectorIndex.Options.serverless(index)));
+        return OpenSearchIndexes.fromEnvironment(env, region, env.getOrDefault("CATO_EPISODE_INDEX", "cato-episodes"))
+                .map(VectorIndex.class::cast);
     }
 }

@@ -6,9 +6,11 @@ import io.cato.api.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
 import io.cato.aws.appconfig.AppConfigRolloutFlag;
+import io.cato.aws.opensearch.OpenSearchIndexes;
 import io.cato.aws.opensearch.OpenSearchVectorIndex;
 import io.cato.cache.Embedder;
 import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.cache.VectorIndex;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
 import io.cato.rollout.FixedRolloutFlag;
@@ -18,7 +20,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -68,7 +69,10 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
                 Optional.ofNullable(env.get("CATO_VERIFY_STATE_MACHINE_ARN")).filter(arn -> !arn.isBlank())
                         .map(arn -> new io.cato.aws.stepfunctions.StepFunctionsVerificationStarter(aws.stepFunctions(),
                                 arn, mapper));
-        return CatoWiring.longTermMemory(settings, dynamo, embedder, Optional.empty(), verification, Clock.systemUTC());
+        Optional<VectorIndex> episodes = OpenSearchIndexes.fromEnvironment(env,
+                Region.of(env.getOrDefault("AWS_REGION", "us-east-1")),
+                env.getOrDefault("CATO_EPISODE_INDEX", "cato-episodes")).map(VectorIndex.class::cast);
+        return CatoWiring.longTermMemory(settings, dynamo, embedder, episodes, verification, Clock.systemUTC());
     }
 
     private static Optional<CatoWiring.CacheBackend> cacheBackend(Map<String, String> env, Settings settings,
@@ -78,11 +82,7 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
             return Optional.empty();
         }
         String index = env.getOrDefault("CATO_OPENSEARCH_INDEX", "cato-cache");
-        boolean refresh = Boolean.parseBoolean(env.getOrDefault("CATO_OPENSEARCH_REFRESH", "false"));
-        OpenSearchVectorIndex vectors = refresh
-                ? OpenSearchVectorIndex.forHttp(URI.create(endpoint), OpenSearchVectorIndex.Options.provisioned(index))
-                : OpenSearchVectorIndex.forServerless(URI.create(endpoint), region,
-                        DefaultCredentialsProvider.builder().build(), OpenSearchVectorIndex.Options.serverless(index));
+        OpenSearchVectorIndex vectors = OpenSearchIndexes.fromEnvironment(env, region, index).orElseThrow();
         try {
             vectors.createIfMissing(); // once per environment, during init (before a SnapStart snapshot)
         } catch (RuntimeException e) {
