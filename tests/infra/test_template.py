@@ -116,6 +116,8 @@ def test_tableKeys_matchTheCodesKeyAttributes():
                                                constant("PowertoolsIdempotencyStore", "TTL_ATTR"))
     assert key_and_ttl("CacheTable") == ([constant("DynamoDbExactCache", "PK")], constant("DynamoDbExactCache", "TTL"))
     assert key_and_ttl("BreakersTable")[0] == [constant("DynamoDbBreakerStore", "PK")]
+    memory_keys = [k["AttributeName"] for k in TABLES["SemanticMemoryTable"]["Properties"]["KeySchema"]]
+    assert memory_keys == [constant("DynamoDbSemanticMemory", "PK"), constant("DynamoDbSemanticMemory", "SK")]
 
 
 # ------------------------------------------------------------------ IAM
