@@ -276,3 +276,30 @@ def test_iamActionOfServiceIntegrations():
     assert checks.iam_action("arn:aws:states:::lambda:invoke") == "lambda:InvokeFunction"
     assert checks.iam_action("arn:aws:states:::states:startExecution.sync:2") == "states:StartExecution"
     assert checks.iam_action("${VerifyStepFunctionArn}") is None
+
+
+# ------------------------------------------------------------------ routing
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def test_routeTiers_includeTheTiersTheRouterChoosesBetween():
+    """Without both routing tiers deployed the router keeps chain order, and every query would go to the first."""
+    import json
+    variables = FUNCTIONS["RouteFunction"]["Properties"]["Environment"]["Variables"]
+    text = next(s for s in _strings(variables["CATO_CONFIG_JSON"]) if '"tiers"' in s)
+    config = json.loads(re.sub(r"\$\{[^}]+\}", "x", text))
+    defaults = json.loads((ROOT / "core/src/main/resources/io/cato/config/defaults.json").read_text())
+    routing = defaults["routing"]
+    names = [tier["name"] for tier in config["tiers"]]
+    assert routing["complex_tier"] in names and routing["simple_tier"] in names
+    assert routing["complex_tier"] in config["fallback_chain"] and routing["simple_tier"] in config["fallback_chain"]
