@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cato.aws.snapstart.SnapStartPriming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,8 @@ import java.util.Map;
 public final class CuriosityStepHandler implements RequestStreamHandler {
     private final ObjectMapper mapper;
     private final CuriositySteps steps;
+    /** Held so that CRaC, which keeps resources weakly, runs it before the snapshot. */
+    private final SnapStartPriming priming;
 
     public CuriosityStepHandler() {
         this(System.getenv());
@@ -25,6 +28,7 @@ public final class CuriosityStepHandler implements RequestStreamHandler {
         CuriosityWiring wiring = CuriosityWiring.from(env);
         this.mapper = wiring.mapper();
         this.steps = wiring.steps();
+        this.priming = wiring.priming();
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.bedrock.BedrockFactExtraction;
+import io.cato.aws.snapstart.SnapStartPriming;
 import io.cato.aws.bedrock.BedrockBatchInference;
 import io.cato.aws.dynamodb.DynamoDbIngestionLedger;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.regions.Region;
  * (between status polls, default 900). {@code CATO_AWS_ENDPOINT} overrides every endpoint,
  * {@code CATO_S3_ENDPOINT} and {@code CATO_BEDROCK_ENDPOINT} one service's (moto, a stub).
  */
-record CuriosityWiring(ObjectMapper mapper, CuriositySteps steps) {
+record CuriosityWiring(ObjectMapper mapper, CuriositySteps steps, SnapStartPriming priming) {
 
     static CuriosityWiring from(Map<String, String> env) {
         Settings settings = new SettingsLoader(env).load(Optional.empty());
@@ -51,7 +52,9 @@ record CuriosityWiring(ObjectMapper mapper, CuriositySteps steps) {
                 BedrockFactExtraction.fromEnvironment(env, mapper), embedder, mapper, clock);
         Curiosity curiosity = new Curiosity(parts, tuning(env));
         return new CuriosityWiring(mapper, new CuriositySteps(curiosity, mapper,
-                Optional.ofNullable(env.get("CATO_BATCH_BUCKET")).filter(b -> !b.isBlank())));
+                Optional.ofNullable(env.get("CATO_BATCH_BUCKET")).filter(b -> !b.isBlank())),
+                SnapStartPriming.forWorkflow(dynamo, settings.tables().memory(), DynamoDbSemanticMemory.PK,
+                        DynamoDbSemanticMemory.SK, mapper, embedder).register());
     }
 
     static Curiosity.Tuning tuning(Map<String, String> env) {

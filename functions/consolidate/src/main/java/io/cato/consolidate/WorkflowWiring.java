@@ -7,6 +7,7 @@ import io.cato.aws.CatoWiring;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.opensearch.OpenSearchIndexes;
+import io.cato.aws.snapstart.SnapStartPriming;
 import io.cato.aws.sagemaker.SageMakerVerifiers;
 import io.cato.cache.Embedder;
 import io.cato.cache.MiniLmTokenEncoder;
@@ -59,6 +60,12 @@ final class WorkflowWiring {
                 .orElse(ShadowProbeClient.NONE);
         return new Parts(settings, aws, mapper, MiniLmTokenEncoder.load(1), episodes(env, region), nli, probe,
                 BedrockFactExtraction.fromEnvironment(env, mapper));
+    }
+
+    /** SnapStart priming for a workflow function, registered; the handler keeps the reference. */
+    static SnapStartPriming priming(Parts parts) {
+        return SnapStartPriming.forWorkflow(parts.aws().dynamoDb(), parts.settings().tables().memory(),
+                DynamoDbSemanticMemory.PK, DynamoDbSemanticMemory.SK, parts.mapper(), parts.embedder()).register();
     }
 
     static ConsolidationSteps consolidation(Parts parts) {
