@@ -207,8 +207,16 @@ public final class CatoWiring {
     }
 
     public static HttpClient httpClient() {
+        return httpClient(false);
+    }
+
+    /**
+     * @param http2 ask upstreams for HTTP/2 (ALPN over TLS, an h2c upgrade over plain HTTP), so many calls
+     *              share one connection; servers without it keep answering in HTTP/1.1
+     */
+    public static HttpClient httpClient(boolean http2) {
         return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+                .version(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
     }
