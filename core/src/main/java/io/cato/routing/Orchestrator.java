@@ -142,7 +142,7 @@ public final class Orchestrator {
         stats.recordRoute(route.chosen(), route.reason());
         String domain = command.domain().orElse(DEFAULT_DOMAIN);
         Optional<String> recalled = memory.recall()
-                .flatMap(r -> r.recall(command.tenant(), domain, command.query()).asContext());
+                .flatMap(r -> r.recall(command.tenant(), domain, command.query(), encoding).asContext());
         StreamGuard guard = new StreamGuard(onDelta);
         String reason = route.reason();
         int needsWindowAbove = 0;
