@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exact tier with a small in-process copy of the entries this instance has read or written
@@ -23,6 +25,7 @@ public final class NearExactCache implements ExactCache {
     private final ExactCache store;
     private final Duration ttl;
     private final Map<String, Copy> copies;
+    private final ConcurrentHashMap<String, CompletableFuture<Optional<Entry>>> loading = new ConcurrentHashMap<>();
 
     public NearExactCache(ExactCache store, int maxEntries, Duration ttl) {
         this.store = store;
@@ -48,11 +51,26 @@ public final class NearExactCache implements ExactCache {
         if (copy != null && now.isBefore(copy.keptUntil()) && now.isBefore(copy.entry().expiresAt())) {
             return Optional.of(copy.entry());
         }
-        Optional<Entry> found = store.get(id, now);
-        synchronized (copies) {
-            found.ifPresentOrElse(e -> copies.put(id, new Copy(e, now.plus(ttl))), () -> copies.remove(id));
+        // One read per id at a time: when a popular copy runs out, the requests that find it gone
+        // share one store read instead of all reading at once.
+        CompletableFuture<Optional<Entry>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<Entry>> reading = loading.putIfAbsent(id, mine);
+        if (reading != null) {
+            return reading.join();
         }
-        return found;
+        try {
+            Optional<Entry> found = store.get(id, now);
+            synchronized (copies) {
+                found.ifPresentOrElse(e -> copies.put(id, new Copy(e, now.plus(ttl))), () -> copies.remove(id));
+            }
+            mine.complete(found);
+            return found;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(id, mine);
+        }
     }
 
     @Override

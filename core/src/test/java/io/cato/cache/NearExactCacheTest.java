@@ -20,7 +20,7 @@ class NearExactCacheTest extends ExactCacheContract {
     }
 
     /** Counts the reads that reach the shared store. */
-    private static final class CountingStore extends InMemoryExactCacheDelegate {
+    private static class CountingStore extends InMemoryExactCacheDelegate {
         final AtomicInteger reads = new AtomicInteger();
 
         @Override
@@ -70,6 +70,45 @@ class NearExactCacheTest extends ExactCacheContract {
         assertThat(store.reads).hasValue(1);
         near.get("a", now.plusSeconds(6));
         assertThat(store.reads).hasValue(2);
+    }
+
+    @Test
+    void concurrentLookupsOfAnIdWithoutACopy_shareOneStoreRead() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        CountingStore store = new CountingStore() {
+            @Override
+            public Optional<Entry> get(String id, Instant at) {
+                started.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.get(id, at);
+            }
+        };
+        store.put(entry("hot"));
+        NearExactCache near = new NearExactCache(store, 100, Duration.ofSeconds(5));
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicInteger entered = new AtomicInteger();
+            var lookups = java.util.stream.IntStream.range(0, 50)
+                    .mapToObj(i -> pool.submit(() -> {
+                        entered.incrementAndGet();
+                        return near.get("hot", now);
+                    })).toList();
+            while (entered.get() < 50 || started.get() == 0) {
+                Thread.onSpinWait();
+            }
+            // Give the lookups that entered time to reach the store (without sharing they would all read it).
+            Thread.sleep(50);
+            release.countDown();
+            for (var lookup : lookups) {
+                assertThat(lookup.get()).isPresent();
+            }
+        }
+
+        assertThat(store.reads.get()).isLessThan(5);
     }
 
     @Test
