@@ -54,6 +54,9 @@ drive() { # label scenario upstream-ms driver-options...
 workloads() { # seconds for the cache run, seconds for the others
   start_stub 50
   start_cato
+  drive "exact-cache hits, 1,000/s" cache-hit 0 --h2c true --warmup 200 --rate 1000 --seconds "$1"
+  stop "$CATO_PID"
+  start_cato
   drive "exact-cache hits, 5,000/s" cache-hit 0 --h2c true --warmup 200 --rate 5000 --seconds "$1"
   stop "$CATO_PID"
   start_cato
