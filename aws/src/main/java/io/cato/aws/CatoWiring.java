@@ -16,6 +16,7 @@ import io.cato.breaker.CircuitBreakers;
 import io.cato.cache.DuplicateVerifier;
 import io.cato.cache.Embedder;
 import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.cache.NearExactCache;
 import io.cato.cache.SemanticCache;
 import io.cato.cache.VectorIndex;
 import io.cato.config.Settings;
@@ -163,7 +164,8 @@ public final class CatoWiring {
         var sessions = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl());
         Optional<SemanticCache> cache = cacheBackend.filter(b -> settings.cache().enabled())
                 .map(b -> new SemanticCache(b.embedder(), b.verifier(),
-                        new DynamoDbExactCache(dynamo, settings.tables().cache()), b.index(), settings.cache(), clock));
+                        NearExactCache.withDefaults(new DynamoDbExactCache(dynamo, settings.tables().cache())), b.index(),
+                        settings.cache(), clock));
         Optional<Router.Classifying> classifying = embedder.filter(e -> classifiesQueries(settings))
                 .map(e -> new Router.Classifying(QueryClassifier.loadDefault(), e));
         var router = new Router(tiers, settings.routing(), classifying);
@@ -207,8 +209,16 @@ public final class CatoWiring {
     }
 
     public static HttpClient httpClient() {
+        return httpClient(false);
+    }
+
+    /**
+     * @param http2 ask upstreams for HTTP/2 (ALPN over TLS, an h2c upgrade over plain HTTP), so many calls
+     *              share one connection; servers without it keep answering in HTTP/1.1
+     */
+    public static HttpClient httpClient(boolean http2) {
         return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+                .version(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
     }

@@ -1,6 +1,7 @@
 package io.cato.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
@@ -29,10 +30,13 @@ public final class RequestReader {
         String text = strictUtf8(request.body());
         JsonNode node;
         try {
-            node = mapper.readTree(text);
+            node = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
         } catch (JacksonException e) {
-            throw new ApiException(ErrorCode.INVALID_JSON, "request body is not valid JSON (at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // Limits on nesting and number length are reported without a location.
+            throw new ApiException(ErrorCode.INVALID_JSON, e.getLocation() == null
+                    ? "request body is not valid JSON or exceeds a nesting or length limit"
+                    : "request body is not valid JSON (at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")");
         }
         if (node == null || !node.isObject()) {
             throw new ApiException(ErrorCode.INVALID_JSON, "request body must be a JSON object");

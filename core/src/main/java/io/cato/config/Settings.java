@@ -15,7 +15,10 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
                        Optional<Legacy> legacy, List<TierConfig> tiers, List<String> fallbackChain,
                        Duration sessionTtl, int maxTurnsRead, Duration idempotencyWindow, int maxBodyBytes,
                        Duration requestTimeout, int defaultMaxTokens, Tables tables, CacheSettings cache,
-                       BreakerPolicy breaker, RoutingSettings routing) {
+                       BreakerPolicy breaker, RoutingSettings routing, int maxInFlight, boolean upstreamHttp2) {
+
+    /** Requests one server holds at once before it answers 429: enough for a machine's worth of waiting calls. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
 
     /** The legacy OpenAI-compatible endpoint that traffic not yet on Cato goes to. */
     public record Legacy(URI baseUrl, Optional<String> apiKey, String model, Duration timeout) {
@@ -59,23 +62,26 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
         if (maxBodyBytes < 1024) {
             throw new InvalidSettingsException("limits.max_body_bytes must be at least 1024");
         }
+        if (maxInFlight < 1) {
+            throw new InvalidSettingsException("limits.max_in_flight must be at least 1");
+        }
     }
 
     public Settings withPort(int newPort) {
         return new Settings(newPort, dataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker, routing);
+                breaker, routing, maxInFlight, upstreamHttp2);
     }
 
     public Settings withDataDir(Path newDataDir) {
         return new Settings(port, newDataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker, routing);
+                breaker, routing, maxInFlight, upstreamHttp2);
     }
 
     public Settings withAdminToken(String token) {
         return new Settings(port, dataDir, Optional.of(token), rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker, routing);
+                breaker, routing, maxInFlight, upstreamHttp2);
     }
 }

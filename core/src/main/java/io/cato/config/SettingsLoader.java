@@ -100,6 +100,10 @@ public final class SettingsLoader {
                 root.with("cache").put("false_hit_budget", decimal("CATO_CACHE_FALSE_HIT_BUDGET", v)));
         envValue("CATO_ROUTING_THRESHOLD").ifPresent(v ->
                 root.with("routing").put("threshold", decimal("CATO_ROUTING_THRESHOLD", v)));
+        envValue("CATO_MAX_IN_FLIGHT").ifPresent(v ->
+                root.with("limits").put("max_in_flight", integer("CATO_MAX_IN_FLIGHT", v)));
+        envValue("CATO_UPSTREAM_HTTP2").ifPresent(v ->
+                root.with("upstream").put("http2", Boolean.parseBoolean(v.strip())));
         envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
         envValue("CATO_MEMORY_TABLE").ifPresent(v -> root.with("tables").put("memory", v));
         for (JsonNode tier : root.withArray("tiers")) {
@@ -143,7 +147,9 @@ public final class SettingsLoader {
                             root.path("tables").path("memory").asText(Settings.Tables.DEFAULT_MEMORY)),
                     cache(root.path("cache")),
                     breaker(root.path("breaker")),
-                    routing(root.path("routing"), root.path("legacy")));
+                    routing(root.path("routing"), root.path("legacy")),
+                    limits.path("max_in_flight").asInt(Settings.DEFAULT_MAX_IN_FLIGHT),
+                    root.path("upstream").path("http2").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }

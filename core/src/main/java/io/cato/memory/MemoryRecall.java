@@ -1,6 +1,7 @@
 package io.cato.memory;
 
 import io.cato.cache.Embedder;
+import io.cato.cache.EncodedQuery;
 import io.cato.cache.VectorMath;
 import java.time.Clock;
 import java.util.Comparator;
@@ -63,9 +64,21 @@ public final class MemoryRecall {
 
     /** Never fails the query: when memory cannot be read, the answer goes on without it. */
     public Recollection recall(String tenant, String domain, String query) {
+        return recall(tenant, domain, query, Optional.empty());
+    }
+
+    /**
+     * @param encoded the query's encoding when the cache lookup already made one, so recall needs no second model
+     *                pass; when memory holds neither facts of the domain nor episodes, no pass is made at all
+     */
+    public Recollection recall(String tenant, String domain, String query, Optional<EncodedQuery> encoded) {
         try {
-            float[] vector = embedder.encode(query).pooled();
-            List<Fact> relevant = facts.inDomain(tenant, domain, limits.factsScanned()).stream()
+            List<Fact> inDomain = facts.inDomain(tenant, domain, limits.factsScanned());
+            if (inDomain.isEmpty() && episodes.map(e -> e.size() == 0).orElse(true)) {
+                return Recollection.NOTHING;
+            }
+            float[] vector = encoded.map(EncodedQuery::pooled).orElseGet(() -> embedder.encode(query).pooled());
+            List<Fact> relevant = inDomain.stream()
                     .map(f -> new Scored(f, VectorMath.cosine(vector, f.vector())))
                     .filter(s -> s.similarity >= limits.minFactSimilarity())
                     .sorted(Comparator.comparingDouble(Scored::similarity).reversed())

@@ -16,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -27,11 +28,15 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
     private final URI endpoint;
     private final HttpClient http;
     private final ObjectMapper mapper;
+    private final URI models;
+    private final AtomicBoolean upgrading = new AtomicBoolean();
+    private volatile boolean upgradeRefused;
 
     public OpenAiCompatibleModelClient(TierConfig tier, HttpClient http, ObjectMapper mapper) {
         this.tier = tier;
         String base = tier.baseUrl().orElseThrow(() -> new IllegalArgumentException(tier.name() + " has no base_url"));
         this.endpoint = URI.create(base.replaceAll("/+$", "") + "/chat/completions");
+        this.models = URI.create(base.replaceAll("/+$", "") + "/models");
         this.http = http;
         this.mapper = mapper;
     }
@@ -105,10 +110,37 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
             Thread.currentThread().interrupt();
             throw failure(new ModelFailure.Unavailable("interrupted"));
         }
+        if (response.version() == HttpClient.Version.HTTP_1_1 && wantsCleartextHttp2()) {
+            upgradeConnection();
+        }
         if (response.statusCode() / 100 != 2) {
             throw failure(classify(response.statusCode(), drain(response.body())));
         }
         return response;
+    }
+
+    private boolean wantsCleartextHttp2() {
+        return http.version() == HttpClient.Version.HTTP_2 && "http".equals(endpoint.getScheme()) && !upgradeRefused;
+    }
+
+    /**
+     * Servers upgrade a cleartext connection to HTTP/2 (h2c) only on a request without a body, so a
+     * chat completion never upgrades its own. One GET of the model list does, in the background; later
+     * calls then share that connection as HTTP/2 streams instead of opening one connection each. A
+     * server that answers it in HTTP/1.1 has no h2c, and is not asked again.
+     */
+    private void upgradeConnection() {
+        if (!upgrading.compareAndSet(false, true)) {
+            return;
+        }
+        HttpRequest.Builder get = HttpRequest.newBuilder(models).timeout(tier.timeout()).GET();
+        tier.apiKey().ifPresent(key -> get.header("authorization", "Bearer " + key));
+        http.sendAsync(get.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            if (response != null && response.version() == HttpClient.Version.HTTP_1_1) {
+                upgradeRefused = true;
+            }
+            upgrading.set(false);
+        });
     }
 
     private byte[] body(ModelRequest request, boolean stream) {

@@ -142,7 +142,7 @@ public final class Orchestrator {
         stats.recordRoute(route.chosen(), route.reason());
         String domain = command.domain().orElse(DEFAULT_DOMAIN);
         Optional<String> recalled = memory.recall()
-                .flatMap(r -> r.recall(command.tenant(), domain, command.query()).asContext());
+                .flatMap(r -> r.recall(command.tenant(), domain, command.query(), encoding).asContext());
         StreamGuard guard = new StreamGuard(onDelta);
         String reason = route.reason();
         int needsWindowAbove = 0;
@@ -174,6 +174,14 @@ public final class Orchestrator {
                 if (e.failure() instanceof ModelFailure.ContextTooLong) {
                     needsWindowAbove = Math.max(needsWindowAbove, tier.config().contextWindow());
                 }
+            } catch (RuntimeException e) {
+                // A defect in one tier's client must not cost the caller the answer the next tier can give.
+                stats.recordCall(tier.name(), millisSince(tierStarted), true);
+                LOG.warning(() -> "tier failed unexpectedly, trying the next: " + e.getClass().getName());
+                if (guard.started) {
+                    throw new StreamInterruptedException(tier.name(), e);
+                }
+                reason = fallbackReason(new ModelFailure.Unavailable(e.getClass().getSimpleName()));
             }
         }
         throw new IllegalStateException("the memory tier closes every chain and does not fail");

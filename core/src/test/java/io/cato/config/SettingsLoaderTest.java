@@ -26,6 +26,19 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void inFlightLimit_defaultsToTenThousand_andTheVariableOverridesIt() {
+        assertThat(new SettingsLoader(Map.of()).load(Optional.empty()).maxInFlight())
+                .isEqualTo(Settings.DEFAULT_MAX_IN_FLIGHT).isEqualTo(10_000);
+        Settings settings = new SettingsLoader(Map.of("CATO_MAX_IN_FLIGHT", "60000", "CATO_UPSTREAM_HTTP2", "true"))
+                .load(Optional.empty());
+
+        assertThat(settings.maxInFlight()).isEqualTo(60_000);
+        assertThat(settings.upstreamHttp2()).isTrue();
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_MAX_IN_FLIGHT", "0")).load(Optional.empty()))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("max_in_flight");
+    }
+
+    @Test
     void file_thenInlineJson_thenVariables_overrideInThatOrder(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("cato.json");
         Files.writeString(file, "{\"port\": 9000, \"rollout\": {\"percentage\": 10}, \"admin_token\": \"from-file\"}");

@@ -35,6 +35,7 @@ class RouterTest {
     private static final class ScriptedTier implements ModelClient {
         final String name;
         final AtomicReference<ModelFailure> failure = new AtomicReference<>();
+        final AtomicReference<RuntimeException> defect = new AtomicReference<>();
         final List<String> queries = new ArrayList<>();
 
         ScriptedTier(String name) {
@@ -44,6 +45,9 @@ class RouterTest {
         @Override
         public ModelReply complete(ModelRequest request) {
             queries.add(request.query());
+            if (defect.get() != null) {
+                throw defect.get();
+            }
             if (failure.get() != null) {
                 throw new ModelCallException(name, failure.get());
             }
@@ -153,6 +157,30 @@ class RouterTest {
         assertThat(answer.tier()).isEqualTo("bedrock_sonnet");
         assertThat(answer.fallbackFrom()).contains("bedrock_haiku");
         assertThat(answer.reason()).isEqualTo("fallback_unavailable");
+    }
+
+    @Test
+    void unexpectedExceptionFromATierClient_isTreatedAsUnavailable_andTheChainMovesOn() {
+        haiku.defect.set(new IllegalStateException("a defect in the client"));
+
+        Answer answer = routed().answer(query("What is 2+2?"), null);
+
+        assertThat(answer.tier()).isEqualTo("bedrock_sonnet");
+        assertThat(answer.fallbackFrom()).contains("bedrock_haiku");
+        assertThat(answer.reason()).isEqualTo("fallback_unavailable");
+        assertThat(stats.snapshot().tiers().get("bedrock_haiku").errors()).isEqualTo(1);
+    }
+
+    @Test
+    void everyRemoteTierThrowingUnexpectedly_endsAtTheMemoryTier() {
+        sonnet.defect.set(new NullPointerException());
+        haiku.defect.set(new IllegalArgumentException());
+        shadow.defect.set(new ArrayIndexOutOfBoundsException());
+
+        Answer answer = routed().answer(query("What is 2+2?"), null);
+
+        assertThat(answer.tier()).isEqualTo("memory");
+        assertThat(answer.degraded()).isTrue();
     }
 
     @Test

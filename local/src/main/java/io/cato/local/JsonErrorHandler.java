@@ -17,6 +17,11 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
+        if (status == 505) {
+            // An unparseable request line is reported as an unsupported version; it is the caller's mistake.
+            status = 400;
+            response.setStatus(status);
+        }
         String code = switch (status) {
             case 400 -> "bad_request";
             case 413 -> "body_too_large";

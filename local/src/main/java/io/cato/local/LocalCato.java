@@ -74,10 +74,11 @@ public final class LocalCato implements AutoCloseable {
             Orchestrator.LongTermMemory memory = new Orchestrator.LongTermMemory(recallOnly.recall(),
                     Optional.of(workflows.verifier(verification)));
             CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
-                    CatoWiring.httpClient(), clock, CatoWiring.Extras.of(cache)
+                    CatoWiring.httpClient(effective.upstreamHttp2()), clock, CatoWiring.Extras.of(cache)
                             .withEmbedder(Optional.of(embedder))
                             .withMemory(memory, List.of(workflows.consolidateAction())));
-            LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes()).start();
+            LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes(),
+                    effective.maxInFlight()).start();
             workflows.scheduleNightly();
             return new LocalCato(dynamoDb, dynamo, server, token, cache, workflows);
         } catch (RuntimeException e) {

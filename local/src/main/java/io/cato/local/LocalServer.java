@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -24,16 +26,24 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Serves {@link CatoApi} over HTTP on one machine. Each request runs on a virtual thread, so a
- * request waiting on a model holds no platform thread.
+ * Serves {@link CatoApi} over HTTP/1.1 and cleartext HTTP/2 (h2c, by prior knowledge or upgrade)
+ * on one port. Each request runs on a virtual thread, so a request waiting on a model holds no
+ * platform thread; past {@code maxInFlight} requests at once, new ones are answered 429 with
+ * {@code retry-after} at once, so memory stays bounded by the limit times one request's share.
  */
 public final class LocalServer implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final long MAX_DRAINED_BYTES = 16L * 1024 * 1024;
+    private static final int ACCEPT_QUEUE = 8192;
     private final Server server;
     private final ServerConnector connector;
+    private final ApiHandler handler;
 
     public LocalServer(CatoApi api, String host, int port, int maxBodyBytes) {
+        this(api, host, port, maxBodyBytes, io.cato.config.Settings.DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    public LocalServer(CatoApi api, String host, int port, int maxBodyBytes, int maxInFlight) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("cato-http");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -41,11 +51,17 @@ public final class LocalServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
+        // The in-flight limit, not the stream limit, decides when to refuse: a client may put all its
+        // requests on one connection.
+        h2c.setMaxConcurrentStreams(maxInFlight + 1);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http), h2c);
         connector.setHost(host);
         connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         server.addConnector(connector);
-        server.setHandler(new ApiHandler(api, maxBodyBytes));
+        this.handler = new ApiHandler(api, maxBodyBytes, maxInFlight);
+        server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
     }
 
@@ -62,6 +78,11 @@ public final class LocalServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** Requests being served right now. */
+    public int inFlight() {
+        return handler.inFlight.get();
+    }
+
     @Override
     public void close() {
         try {
@@ -75,28 +96,47 @@ public final class LocalServer implements AutoCloseable {
     private static final class ApiHandler extends Handler.Abstract {
         private final CatoApi api;
         private final int maxBodyBytes;
+        private final int maxInFlight;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final ApiResponse tooMany;
 
-        ApiHandler(CatoApi api, int maxBodyBytes) {
+        ApiHandler(CatoApi api, int maxBodyBytes, int maxInFlight) {
             this.api = api;
             this.maxBodyBytes = maxBodyBytes;
+            this.maxInFlight = maxInFlight;
+            this.tooMany = api.errors().of(ErrorCode.TOO_MANY_REQUESTS,
+                    "more than " + maxInFlight + " requests in flight, retry later").withHeader("retry-after", "1");
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            ApiResponse answer;
-            try {
-                answer = api.handle(ApiRequest.of(request.getMethod(), Request.getPathInContext(request),
-                        headers(request), body(request)));
-            } catch (ApiException tooLarge) {
-                answer = api.errors().of(tooLarge);
+            if (inFlight.incrementAndGet() > maxInFlight) {
+                inFlight.decrementAndGet();
+                write(tooMany, response, callback);
+                return true;
             }
+            try {
+                ApiResponse answer;
+                try {
+                    answer = api.handle(ApiRequest.of(request.getMethod(), Request.getPathInContext(request),
+                            headers(request), body(request)));
+                } catch (ApiException tooLarge) {
+                    answer = api.errors().of(tooLarge);
+                }
+                write(answer, response, callback);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            return true;
+        }
+
+        private static void write(ApiResponse answer, Response response, Callback callback) throws java.io.IOException {
             response.setStatus(answer.status());
             answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             try (OutputStream out = Content.Sink.asOutputStream(response)) {
                 answer.body().writeTo(out);
             }
             callback.succeeded();
-            return true;
         }
 
         /**

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The standard load set against the embedded default, each scenario on a fresh server process, with
+# the upstream stub in a process of its own: results as JSON lines, then a table and a latency plot
+# under docs/bench/. Needs a JDK 25 on PATH and the build (./cato bench does both).
+#   scripts/bench.sh [quick|standard|capacity|all]
+#     quick     short runs of the three workload scenarios (about 2 minutes)
+#     standard  cache hits 60 s, model path, sessions (about 5 minutes)   [default]
+#     capacity  50,000 concurrent requests over h2c and 10,000 HTTP/1.1 connections, 1 s upstream
+#     chaos [S] one tier with 5% 5xx, 2% 429, 1% hangs past its 2 s timeout and 10% slow streams, a healthy tier
+#               behind it, 100 requests/s for S seconds (default 600): errors that reach callers
+#     all       standard, then capacity
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SET="${1:-standard}"
+OUT="$ROOT/docs/bench"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/cato-bench.XXXXXX")"
+RESULTS="$OUT/results.jsonl"
+mkdir -p "$OUT"
+: > "$WORK/results.jsonl"
+CP="$ROOT/tests/target/test-classes:$ROOT/tests/target/classes:$(cat "$ROOT/tests/target/test-classpath.txt")"
+SERVER_CP="$ROOT/local/target/classes:$(cat "$ROOT/local/target/runtime-classpath.txt")"
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseZGC)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+start_stub() { # latency-ms [stub options...]
+  local out="$WORK/stub-$RANDOM.out"
+  java -Xss256k -cp "$CP" io.cato.load.UpstreamStub --latency-ms "$@" > "$out" 2>>"$WORK/stub.err" &
+  STUB_PID=$!; PIDS+=("$STUB_PID")
+  for _ in $(seq 300); do [ -s "$out" ] && break; sleep 0.1; done
+  STUB_PORT="$(head -1 "$out")"
+}
+
+start_cato() { # extra env assignments...
+  local port data; port=$((20000 + RANDOM % 10000)); data="$WORK/data-$port"
+  env CATO_TIER_SHADOW_BASE_URL="http://127.0.0.1:$STUB_PORT/v1" CATO_UPSTREAM_HTTP2=true CATO_ADMIN_TOKEN=bench \
+    "$@" java "${JAVA_OPTS[@]}" ${CATO_BENCH_HEAP:+-Xmx$CATO_BENCH_HEAP} -cp "$SERVER_CP" io.cato.local.Main serve --port "$port" --data "$data" \
+    > "$WORK/cato-$port.out" 2>"$WORK/cato-$port.err" &
+  CATO_PID=$!; PIDS+=("$CATO_PID"); CATO_URL="http://127.0.0.1:$port"
+  for _ in $(seq 600); do grep -q "listening" "$WORK/cato-$port.out" 2>/dev/null && return 0; sleep 0.1; done
+  echo "bench: Cato did not start" >&2; cat "$WORK/cato-$port.err" >&2; exit 1
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+drive() { # label scenario upstream-ms driver-options...
+  local label="$1" scenario="$2" upstream="$3"; shift 3
+  echo "bench: $label (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  java -Xss256k -cp "$CP" io.cato.load.LoadDriver --url "$CATO_URL" --label "$label" --scenario "$scenario" \
+    --upstream-ms "$upstream" --server-pid "$CATO_PID" --out "$WORK/results.jsonl" "$@"
+}
+
+workloads() { # seconds for the cache run, seconds for the others
+  start_stub 50
+  start_cato
+  drive "exact-cache hits, 1,000/s" cache-hit 0 --h2c true --warmup 200 --rate 1000 --seconds "$1"
+  stop "$CATO_PID"
+  start_cato
+  drive "exact-cache hits, 5,000/s" cache-hit 0 --h2c true --warmup 200 --rate 5000 --seconds "$1"
+  stop "$CATO_PID"
+  start_cato
+  drive "model path (cache miss), 500/s" model 50 --h2c true --warmup 200 --rate 500 --seconds "$2"
+  stop "$CATO_PID"
+  start_cato
+  drive "model path (cache miss), 100/s" model 50 --h2c true --warmup 200 --rate 100 --seconds "$2"
+  stop "$CATO_PID"
+  start_cato
+  drive "1,000 sessions multi-turn, 200/s" sessions 50 --h2c true --warmup 200 --rate 200 --seconds "$2" --sessions 1000
+  stop "$CATO_PID"; stop "$STUB_PID"
+}
+
+chaos() { # seconds
+  start_stub 50 --seed 7; local healthy="$STUB_PORT" healthy_pid="$STUB_PID"
+  start_stub 50 --server-errors 0.05 --throttled 0.02 --hangs 0.01 --slow-streams 0.1 --seed 11
+  start_cato CATO_CACHE_ENABLED=false CATO_CONFIG_JSON='{"tiers": [
+    {"name": "shadow", "provider": "openai", "model_id": "chaotic", "base_url": "http://127.0.0.1:'"$STUB_PORT"'/v1",
+     "timeout_ms": 2000, "context_window": 8192, "history_budget": 6000, "max_output_tokens": 512},
+    {"name": "backup", "provider": "openai", "model_id": "healthy", "base_url": "http://127.0.0.1:'"$healthy"'/v1",
+     "timeout_ms": 5000, "context_window": 8192, "history_budget": 6000, "max_output_tokens": 512},
+    {"name": "memory", "provider": "memory", "model_id": "memory", "context_window": 32000,
+     "history_budget": 16000, "max_output_tokens": 1000}],
+    "fallback_chain": ["shadow", "backup", "memory"]}'
+  drive "chaos on one tier, healthy tier behind, 100/s" plain 50 --h2c true --warmup 100 --rate 100 --seconds "$1"
+  stop "$CATO_PID"; stop "$STUB_PID"; stop "$healthy_pid"
+}
+
+capacity() {
+  start_stub 1000
+  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false
+  drive "50,000 concurrent, h2c, 1 s upstream" plain 1000 --h2c true --connections 8 --warmup 200 --wave 50000 --ramp-ms 1000
+  stop "$CATO_PID"
+  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false
+  drive "10,000 connections, HTTP/1.1, 1 s upstream" plain 1000 --connections 12000 --warmup 200 --wave 10000 --ramp-ms 1000
+  stop "$CATO_PID"; stop "$STUB_PID"
+}
+
+case "$SET" in
+  quick) workloads 10 10 ;;
+  standard) workloads 60 30 ;;
+  capacity) capacity ;;
+  chaos) chaos "${2:-600}" ;;
+  all) workloads 60 30; capacity ;;
+  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS]|all]" >&2; exit 2 ;;
+esac
+cat "$WORK/results.jsonl" >> "$RESULTS"
+python3 "$ROOT/scripts/bench_report.py" "$RESULTS" "$OUT"
+echo "bench: results in $OUT/RESULTS.md and $OUT/latency.svg" >&2
