@@ -6,12 +6,18 @@
 #     quick     short runs of the three workload scenarios (about 2 minutes)
 #     standard  cache hits 60 s, model path, sessions (about 5 minutes)   [default]
 #     capacity  50,000 concurrent requests over h2c and 10,000 HTTP/1.1 connections, 1 s upstream
-#     chaos [S] one tier with 5% 5xx, 2% 429, 1% hangs past its 2 s timeout and 10% slow streams, a healthy tier
-#               behind it, 100 requests/s for S seconds (default 600): errors that reach callers
+#     chaos [S] [R]  one tier with 5% 5xx, 2% 429, 1% hangs past its 2 s timeout and 10% slow streams, a healthy
+#               tier behind it, R requests/s (default 100) for S seconds (default 600): errors that reach callers
+#     jmh       the hot-path microbenchmarks (HotPathBenchmark), raw output in bench/target/hot-path.json
 #     all       standard, then capacity
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SET="${1:-standard}"
+if [ "$SET" = jmh ]; then
+  cd "$ROOT/bench"
+  exec java --enable-native-access=ALL-UNNAMED -cp "target/classes:$(cat target/runtime-classpath.txt)" \
+    org.openjdk.jmh.Main HotPathBenchmark -rf json -rff target/hot-path.json
+fi
 OUT="$ROOT/docs/bench"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cato-bench.XXXXXX")"
 RESULTS="$OUT/results.jsonl"
@@ -66,11 +72,14 @@ workloads() { # seconds for the cache run, seconds for the others
   drive "model path (cache miss), 100/s" model 50 --h2c true --warmup 200 --rate 100 --seconds "$2"
   stop "$CATO_PID"
   start_cato
+  drive "model path (cache miss), 30/s" model 50 --h2c true --warmup 200 --rate 30 --seconds "$2"
+  stop "$CATO_PID"
+  start_cato
   drive "1,000 sessions multi-turn, 200/s" sessions 50 --h2c true --warmup 200 --rate 200 --seconds "$2" --sessions 1000
   stop "$CATO_PID"; stop "$STUB_PID"
 }
 
-chaos() { # seconds
+chaos() { # seconds rate
   start_stub 50 --seed 7; local healthy="$STUB_PORT" healthy_pid="$STUB_PID"
   start_stub 50 --server-errors 0.05 --throttled 0.02 --hangs 0.01 --slow-streams 0.1 --seed 11
   start_cato CATO_CACHE_ENABLED=false CATO_CONFIG_JSON='{"tiers": [
@@ -81,7 +90,7 @@ chaos() { # seconds
     {"name": "memory", "provider": "memory", "model_id": "memory", "context_window": 32000,
      "history_budget": 16000, "max_output_tokens": 1000}],
     "fallback_chain": ["shadow", "backup", "memory"]}'
-  drive "chaos on one tier, healthy tier behind, 100/s" plain 50 --h2c true --warmup 100 --rate 100 --seconds "$1"
+  drive "chaos on one tier, healthy tier behind, $2/s for $1 s" plain 50 --h2c true --warmup 100 --rate "$2" --seconds "$1"
   stop "$CATO_PID"; stop "$STUB_PID"; stop "$healthy_pid"
 }
 
@@ -96,10 +105,13 @@ capacity() {
 }
 
 case "$SET" in
+  model30) start_stub 50; start_cato
+    drive "model path (cache miss), 30/s" model 50 --h2c true --warmup 200 --rate 30 --seconds 60
+    stop "$CATO_PID"; stop "$STUB_PID" ;;
   quick) workloads 10 10 ;;
   standard) workloads 60 30 ;;
   capacity) capacity ;;
-  chaos) chaos "${2:-600}" ;;
+  chaos) chaos "${2:-600}" "${3:-100}" ;;
   all) workloads 60 30; capacity ;;
   *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS]|all]" >&2; exit 2 ;;
 esac

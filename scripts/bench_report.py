@@ -12,16 +12,17 @@ for line in results_file.read_text().splitlines():
         runs[run["label"]] = run
 runs = list(runs.values())
 
-rows = ["| scenario | transport | requests | errors | degraded answers | throughput (req/s) | max in flight | p50 ms | p95 ms | p99 ms "
+rows = ["| scenario | transport | requests | errors | degraded answers | throughput (req/s) | max in flight at the driver | p50 ms | p95 ms | p99 ms "
         "| max ms | p99 minus upstream ms | server peak RSS MB | load average at end |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for r in runs:
     server = r.get("server") or {}
     overhead = f'{r["overhead_p99_ms"]:.1f}' if r["upstream_ms"] else ""
-    errors = f'{r["errors"]} {r["statuses"]}' if r["errors"] else "0"
+    failed = ", ".join(f'{"no answer" if s == "-1" else s}: {n:,}' for s, n in r["statuses"].items() if s != "200")
+    errors = f'{r["errors"]:,} ({failed})' if r["errors"] else "0"
     rows.append(f'| {r["label"]} | {r["transport"]} | {r["requests"]:,} | {errors} | {r.get("degraded", "")} | {r["throughput_rps"]:,.0f} '
                 f'| {r["max_in_flight"]:,} | {r["p50_ms"]:.1f} | {r["p95_ms"]:.1f} | {r["p99_ms"]:.1f} '
-                f'| {r["max_ms"]:.1f} | {overhead} | {server.get("peak_rss_mb", "")} | {r["load_average"]} |')
+                f'| {r["max_ms"]:.1f} | {overhead} | {server.get("peak_rss_mb", "")} | {" ".join(r["load_average"].split()[:3])} |')
 (out_dir / "RESULTS.md").write_text("# Load results (latest run of each scenario)\n\n" + "\n".join(rows) + "\n\n"
                                     "![latency](latency.svg)\n")
 
