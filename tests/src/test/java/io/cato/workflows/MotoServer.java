@@ -1,39 +1,32 @@
 package io.cato.workflows;
 
+import io.cato.aws.testing.Moto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
- * One moto server per test JVM, started on first use on a free loopback port with real state
- * machine execution switched on, and stopped when the JVM exits. Tests share it and call
+ * The test JVM's moto server ({@link Moto#shared()}) seen as the workflows use it: real state
+ * machine execution switched on, Lambda replies queued, functions created. Tests share it and call
  * {@link #reset} before each use.
  */
 final class MotoServer {
     private static MotoServer instance;
 
-    private final Process process;
     private final URI endpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private MotoServer(Process process, URI endpoint) {
-        this.process = process;
+    private MotoServer(URI endpoint) {
         this.endpoint = endpoint;
     }
 
     static synchronized MotoServer shared() {
         if (instance == null) {
-            instance = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(instance.process::destroy));
+            instance = new MotoServer(Moto.shared().endpoint());
         }
         return instance;
     }
@@ -91,58 +84,6 @@ final class MotoServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static MotoServer start() {
-        int port = freePort();
-        try {
-            Path log = Files.createTempFile("moto-", ".log");
-            ProcessBuilder builder = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p",
-                    Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().put("MOTO_PORT", Integer.toString(port));
-            Process process = builder.start();
-            MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port));
-            server.awaitReady(log);
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start moto: python3 with moto 5 must be installed", e);
-        }
-    }
-
-    private void awaitReady(Path log) throws IOException {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("moto exited: " + Files.readString(log));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() < 500) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        process.destroy();
-        throw new IllegalStateException("moto did not answer within 60 s: " + Files.readString(log));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
