@@ -30,6 +30,11 @@ public final class SnapStartPriming implements Resource {
         this.steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
     }
 
+    /** Named steps, run in the order given. */
+    public static SnapStartPriming of(Map<String, Runnable> steps) {
+        return new SnapStartPriming(steps);
+    }
+
     /** The usual steps of a workflow function: a DynamoDB read, a JSON round trip and one embedding. */
     public static SnapStartPriming forWorkflow(DynamoDbClient dynamo, String table, String partitionKey,
                                                String sortKey, ObjectMapper mapper, Embedder embedder) {
@@ -44,7 +49,7 @@ public final class SnapStartPriming implements Resource {
             }
         });
         steps.put("embedding", () -> embedder.encode("What is machine learning?"));
-        return new SnapStartPriming(steps);
+        return of(steps);
     }
 
     /** Registers with the global CRaC context (SnapStart calls it before the snapshot). */

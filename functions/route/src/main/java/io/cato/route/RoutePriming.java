@@ -6,11 +6,12 @@ import io.cato.api.ApiRequest;
 import io.cato.api.CatoApi;
 import io.cato.api.Json;
 import io.cato.aws.CatoWiring;
+import io.cato.aws.snapstart.SnapStartPriming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 import org.crac.Context;
 import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -24,7 +25,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Priming is best-effort: a failing call is logged and the snapshot is taken anyway.
  */
 final class RoutePriming implements Resource {
-    private static final Logger LOG = Logger.getLogger(RoutePriming.class.getName());
     /** A session key no client can produce: tenants are prefixed "key-" or a local name, never "#". */
     static final String PRIMING_SESSION = "#priming#";
     private static final String PRIMING_PRINCIPAL = "arn:aws:iam::000000000000:role/cato-snapstart-priming";
@@ -55,37 +55,25 @@ final class RoutePriming implements Resource {
 
     /** Runs every priming call; returns how many succeeded. */
     int prime() {
-        int primed = 0;
-        primed += attempt("dynamodb", () -> dynamo.getItem(g -> g.tableName(sessionsTable)
+        Map<String, Runnable> steps = new LinkedHashMap<>();
+        steps.put("dynamodb", () -> dynamo.getItem(g -> g.tableName(sessionsTable)
                 .key(Map.of("session", AttributeValue.fromS(PRIMING_SESSION), "seq", AttributeValue.fromN("0")))));
-        primed += attempt("json", () -> {
+        steps.put("json", () -> {
             try {
                 mapper.writeValueAsBytes(mapper.readTree(SAMPLE_QUERY));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        primed += attempt("api", () -> api.handle(new ApiRequest("GET", "/api/admin/cato/status", Map.of(),
+        steps.put("api", () -> api.handle(new ApiRequest("GET", "/api/admin/cato/status", Map.of(),
                 new byte[0], Optional.of(PRIMING_PRINCIPAL))).bodyBytes());
-        primed += attempt("api-request-parsing", () -> RouteHandler.toRequest(sampleEvent()));
-        if (cache.isPresent()) {
-            primed += attempt("embedding", () -> cache.get().embedder().encode("What is the capital of France?"));
-        }
-        return primed;
+        steps.put("api-request-parsing", () -> RouteHandler.toRequest(sampleEvent()));
+        cache.ifPresent(c -> steps.put("embedding", () -> c.embedder().encode("What is the capital of France?")));
+        return SnapStartPriming.of(steps).prime().size();
     }
 
     private static APIGatewayProxyRequestEvent sampleEvent() {
         return new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/api/cato/query")
                 .withHeaders(Map.of("Content-Type", "application/json")).withBody(SAMPLE_QUERY);
-    }
-
-    private static int attempt(String what, Runnable call) {
-        try {
-            call.run();
-            return 1;
-        } catch (RuntimeException e) {
-            LOG.warning(() -> "priming step '" + what + "' failed: " + e.getClass().getSimpleName());
-            return 0;
-        }
     }
 }
