@@ -1,19 +1,16 @@
 package io.cato.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.cache.CacheScope;
 import io.cato.cache.CacheSettings;
 import io.cato.cache.DuplicateVerifier;
 import io.cato.cache.InMemoryExactCache;
 import io.cato.cache.LuceneVectorIndex;
 import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.cache.QqpPair;
+import io.cato.cache.QqpPairs;
 import io.cato.cache.SemanticCache;
 import io.cato.config.SettingsLoader;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,9 +29,6 @@ public final class EvalCache {
     private static final double[] CURVE_BUDGETS = {0.0025, 0.005, 0.008, 0.009, 0.01, 0.02, 0.05, 0.10};
 
     private EvalCache() {
-    }
-
-    record Pair(String a, String b, boolean duplicate) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -56,7 +50,7 @@ public final class EvalCache {
         if (file == null) {
             usage("give the pairs file");
         }
-        List<Pair> pairs = read(file, limit);
+        List<QqpPair> pairs = QqpPairs.read(file, limit);
         CacheSettings settings = new SettingsLoader(System.getenv()).load(Optional.empty()).cache();
         double[] scores = new double[pairs.size()];
         boolean[] served = new boolean[pairs.size()];
@@ -68,10 +62,10 @@ public final class EvalCache {
             System.err.printf(Locale.ROOT, "eval-cache: %d pairs from %s, threshold %.6f (false-hit budget %.4f)%n",
                     pairs.size(), file, cache.threshold(), settings.falseHitBudget());
             for (int i = 0; i < pairs.size(); i++) {
-                Pair p = pairs.get(i);
+                QqpPair p = pairs.get(i);
                 CacheScope scope = CacheScope.of("pair-" + i, "general", CacheScope.AUTO_MODEL, null);
-                cache.store(scope, p.a(), Optional.empty(), "answer to pair " + i, "eval", "eval");
-                switch (cache.lookup(scope, p.b(), false)) {
+                cache.store(scope, p.textA(), Optional.empty(), "answer to pair " + i, "eval", "eval");
+                switch (cache.lookup(scope, p.textB(), false)) {
                     case SemanticCache.Hit hit -> {
                         served[i] = true;
                         scores[i] = hit.verifierScore();
@@ -87,7 +81,7 @@ public final class EvalCache {
             if (curve) {
                 printCurve(pairs, scores, cache.threshold());
             }
-            long dups = pairs.stream().filter(Pair::duplicate).count();
+            long dups = pairs.stream().filter(QqpPair::duplicate).count();
             long others = pairs.size() - dups;
             long hits = 0;
             long falseHits = 0;
@@ -108,7 +102,7 @@ public final class EvalCache {
     }
 
     /** Hit and false-hit rates if the verifier threshold were set for each budget on this set. */
-    private static void printCurve(List<Pair> pairs, double[] scores, double shipped) {
+    private static void printCurve(List<QqpPair> pairs, double[] scores, double shipped) {
         List<Double> negatives = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
             if (!pairs.get(i).duplicate()) {
@@ -127,7 +121,7 @@ public final class EvalCache {
                 shipped, 100 * rate(pairs, scores, shipped, true), 100 * rate(pairs, scores, shipped, false));
     }
 
-    private static double rate(List<Pair> pairs, double[] scores, double threshold, boolean duplicates) {
+    private static double rate(List<QqpPair> pairs, double[] scores, double threshold, boolean duplicates) {
         long n = 0;
         long above = 0;
         for (int i = 0; i < pairs.size(); i++) {
@@ -137,33 +131,6 @@ public final class EvalCache {
             }
         }
         return n == 0 ? 0 : (double) above / n;
-    }
-
-    private static List<Pair> read(Path file, int limit) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<Pair> pairs = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNumber = 0;
-            while ((line = in.readLine()) != null && pairs.size() < limit) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = json.readTree(line);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(file + ":" + lineNumber + ": not JSON", e);
-                }
-                if (!node.path("text_a").isTextual() || !node.path("text_b").isTextual() || !node.has("label")) {
-                    throw new IllegalArgumentException(file + ":" + lineNumber + ": needs text_a, text_b and label");
-                }
-                pairs.add(new Pair(node.get("text_a").asText(), node.get("text_b").asText(),
-                        node.get("label").asInt() == 1));
-            }
-        }
-        return pairs;
     }
 
     private static void usage(String problem) {
