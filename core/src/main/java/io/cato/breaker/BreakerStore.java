@@ -17,8 +17,16 @@ public interface BreakerStore {
     /** The tier's record as stored now; {@link BreakerRecord#unseen} for a tier never written. */
     BreakerRecord read(String tier);
 
+    /**
+     * Adds calls and failures to the bucket starting at {@code bucketStart} in one atomic write, applied at most
+     * once; returns the record after the add.
+     */
+    BreakerRecord addCalls(String tier, Instant bucketStart, BreakerRecord.Counts counts);
+
     /** Adds one call, failed or not, to the bucket starting at {@code bucketStart}; returns the record after the add. */
-    BreakerRecord addCall(String tier, Instant bucketStart, boolean failed);
+    default BreakerRecord addCall(String tier, Instant bucketStart, boolean failed) {
+        return addCalls(tier, bucketStart, new BreakerRecord.Counts(1, failed ? 1 : 0));
+    }
 
     /**
      * Moves the tier to {@code next} if its version is still {@code expectedVersion}, removing the

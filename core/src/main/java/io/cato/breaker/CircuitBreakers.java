@@ -10,17 +10,25 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
  * The circuit breakers of all tiers, their state shared through a {@link BreakerStore} so that a
  * tier failing in one Lambda environment is avoided by every other within the local cache TTL.
  *
- * <p>Permission is decided from a short-lived local copy of the shared record; every outcome is
- * written at once (an atomic add) and the record that comes back refreshes the copy, so a trip
- * seen by one call is acted on by the next. State changes are compare-and-set on the record's
- * version: of the instances that see the same failure rate, or the same expired wait, one wins.
+ * <p>Permission is decided from a short-lived local copy of the shared record. When the copy
+ * expires, one call reads the record again while the others go on with the copy, so a burst of
+ * calls makes one read, not one each. Outcomes are added to the shared record by atomic adds:
+ * a failure at once, together with the successes counted here since the last write, and
+ * successes alone at most once per local cache TTL (by the first call after it), so a healthy
+ * tier costs one write per second per instance however many calls it serves. The record each
+ * add returns refreshes the copy, so a trip seen by one call is acted on by the next. State
+ * changes are compare-and-set on the record's version: of the instances that see the same
+ * failure rate, or the same expired wait, one wins.
  *
  * <p>When the store cannot be reached, calls are permitted: losing the breaker must not take
  * the tiers down with it.
@@ -40,11 +48,36 @@ public final class CircuitBreakers {
     private record Cached(BreakerRecord record, Instant readAt) {
     }
 
+    /** Outcomes counted here and not yet added to the shared record, by bucket. */
+    private static final class Pending {
+        private final TreeMap<Instant, Counts> buckets = new TreeMap<>();
+        private Instant lastWrite = Instant.EPOCH;
+
+        /** Counts one outcome; returns the counts to write now, or null while they may wait. */
+        synchronized SortedMap<Instant, Counts> add(Instant bucket, boolean failed, Instant now,
+                                                              Duration writeEvery) {
+            buckets.merge(bucket, new Counts(1, failed ? 1 : 0), Counts::plus);
+            if (!failed && now.isBefore(lastWrite.plus(writeEvery))) {
+                return null;
+            }
+            lastWrite = now;
+            var due = new TreeMap<>(buckets);
+            buckets.clear();
+            return due;
+        }
+
+        synchronized Counts since(Instant from) {
+            return buckets.tailMap(from).values().stream().reduce(Counts.NONE, Counts::plus);
+        }
+    }
+
     private final BreakerStore store;
     private final BreakerPolicy policy;
     private final Clock clock;
     private final java.util.function.Consumer<String> onOpened;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> refreshing = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     public CircuitBreakers(BreakerStore store, BreakerPolicy policy, Clock clock) {
         this(store, policy, clock, tier -> { });
@@ -113,7 +146,10 @@ public final class CircuitBreakers {
     /** @throws DependencyUnavailableException when the store cannot be read */
     public View view(String tier) {
         BreakerRecord record = cached(tier);
-        return new View(tier, record.state(), record.phase().since(), record.countsSince(windowStart(clock.instant())));
+        Instant from = windowStart(clock.instant());
+        Pending unwritten = pending.get(tier);
+        Counts window = record.countsSince(from).plus(unwritten == null ? Counts.NONE : unwritten.since(from));
+        return new View(tier, record.state(), record.phase().since(), window);
     }
 
     Clock clock() {
@@ -184,8 +220,17 @@ public final class CircuitBreakers {
 
     private void count(String tier, boolean failed) {
         Instant now = clock.instant();
-        BreakerRecord after = store.addCall(tier, bucketStart(now), failed);
-        remember(after);
+        var due = pending.computeIfAbsent(tier, t -> new Pending())
+                .add(bucketStart(now), failed, now, policy.localCacheTtl());
+        if (due == null) {
+            return;
+        }
+        BreakerRecord after = null;
+        for (var bucket : due.entrySet()) {
+            // At most once: counts whose write failed are dropped, never written twice.
+            after = store.addCalls(tier, bucket.getKey(), bucket.getValue());
+            remember(after);
+        }
         Set<Instant> stale = after.bucketsBefore(windowStart(now));
         if (!stale.isEmpty()) {
             store.discardBuckets(tier, Set.copyOf(stale));
@@ -236,7 +281,19 @@ public final class CircuitBreakers {
         if (entry != null && clock.instant().isBefore(entry.readAt().plus(policy.localCacheTtl()))) {
             return entry.record();
         }
-        return refresh(tier);
+        if (entry == null) {
+            return refresh(tier);
+        }
+        // One call reads the record again; the others meanwhile go on with the copy they have.
+        var flag = refreshing.computeIfAbsent(tier, t -> new AtomicBoolean());
+        if (!flag.compareAndSet(false, true)) {
+            return entry.record();
+        }
+        try {
+            return refresh(tier);
+        } finally {
+            flag.set(false);
+        }
     }
 
     private BreakerRecord refresh(String tier) {

@@ -17,10 +17,10 @@ public final class InMemoryBreakerStore implements BreakerStore {
     }
 
     @Override
-    public synchronized BreakerRecord addCall(String tier, Instant bucketStart, boolean failed) {
+    public synchronized BreakerRecord addCalls(String tier, Instant bucketStart, BreakerRecord.Counts counts) {
         BreakerRecord current = read(tier);
         var buckets = new TreeMap<>(current.buckets());
-        buckets.merge(bucketStart, new BreakerRecord.Counts(1, failed ? 1 : 0), BreakerRecord.Counts::plus);
+        buckets.merge(bucketStart, counts, BreakerRecord.Counts::plus);
         BreakerRecord updated = current.withBuckets(buckets);
         records.put(tier, updated);
         return updated;

@@ -172,6 +172,115 @@ class CircuitBreakersTest {
     }
 
     @Test
+    void successes_areWrittenOncePerCacheTtl_andPendingOnesGoWithTheNextFailure() {
+        // At the start of a bucket, so that every outcome below falls into the same one.
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        CountingStore counting = new CountingStore(store);
+        CircuitBreakers batching = new CircuitBreakers(counting, policy, clock);
+
+        succeed(batching, 100);
+        assertThat(counting.adds.get()).isEqualTo(1);
+        assertThat(store.read(SONNET).countsSince(Instant.EPOCH)).isEqualTo(new BreakerRecord.Counts(1, 0));
+        assertThat(batching.view(SONNET).window()).isEqualTo(new BreakerRecord.Counts(100, 0));
+
+        batching.onFailure(batching.acquire(SONNET), THROTTLED);
+        assertThat(counting.adds.get()).isEqualTo(2);
+        assertThat(store.read(SONNET).countsSince(Instant.EPOCH)).isEqualTo(new BreakerRecord.Counts(101, 1));
+
+        succeed(batching, 10);
+        clock.advance(policy.localCacheTtl());
+        succeed(batching, 1);
+        assertThat(counting.adds.get()).isEqualTo(3);
+        assertThat(store.read(SONNET).countsSince(Instant.EPOCH)).isEqualTo(new BreakerRecord.Counts(112, 1));
+    }
+
+    @Test
+    void failuresAreWrittenAtOnce_soThoseOfTwoInstancesAddUp() {
+        CircuitBreakers other = new CircuitBreakers(store, policy, clock);
+        CircuitBreakers third = new CircuitBreakers(store, policy, clock);
+        assertThat(permitted(third)).isTrue();
+
+        fail(breakers, 3, THROTTLED);
+        fail(other, 2, THROTTLED);
+        clock.advance(policy.localCacheTtl());
+
+        assertThat(state()).isEqualTo(BreakerState.OPEN);
+        assertThat(permitted(third)).isFalse();
+    }
+
+    @Test
+    void anExpiredCopy_isReadAgainByOneCall_whileTheOthersUseTheCopy() throws Exception {
+        CountingStore counting = new CountingStore(store);
+        CircuitBreakers shared = new CircuitBreakers(counting, policy, clock);
+        shared.acquire(SONNET);
+        clock.advance(policy.localCacheTtl());
+        var reading = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        counting.beforeRead = () -> {
+            reading.countDown();
+            await(release);
+        };
+        int readsBefore = counting.reads.get();
+
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var refresher = pool.submit(() -> shared.acquire(SONNET));
+            assertThat(reading.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            var others = java.util.stream.IntStream.range(0, 50)
+                    .mapToObj(i -> pool.submit(() -> shared.acquire(SONNET))).toList();
+            for (var other : others) {
+                assertThat(other.get(10, java.util.concurrent.TimeUnit.SECONDS).probe()).isFalse();
+            }
+            release.countDown();
+            assertThat(refresher.get(10, java.util.concurrent.TimeUnit.SECONDS).probe()).isFalse();
+        }
+        assertThat(counting.reads.get() - readsBefore).isEqualTo(1);
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Passes everything to a store, counting reads and adds; a hook can hold up a read. */
+    private static final class CountingStore implements BreakerStore {
+        private final BreakerStore target;
+        private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger adds = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile Runnable beforeRead = () -> { };
+
+        CountingStore(BreakerStore target) {
+            this.target = target;
+        }
+
+        @Override
+        public BreakerRecord read(String tier) {
+            reads.incrementAndGet();
+            beforeRead.run();
+            return target.read(tier);
+        }
+
+        @Override
+        public BreakerRecord addCalls(String tier, Instant bucketStart, BreakerRecord.Counts counts) {
+            adds.incrementAndGet();
+            return target.addCalls(tier, bucketStart, counts);
+        }
+
+        @Override
+        public Optional<BreakerRecord> transition(String tier, long expectedVersion, BreakerRecord.Phase next,
+                                                  Set<Instant> dropBuckets) {
+            return target.transition(tier, expectedVersion, next, dropBuckets);
+        }
+
+        @Override
+        public void discardBuckets(String tier, Set<Instant> bucketStarts) {
+            target.discardBuckets(tier, bucketStarts);
+        }
+    }
+
+    @Test
     void unreachableStore_letsCallsThrough() {
         CircuitBreakers blind = new CircuitBreakers(new UnreachableStore(), policy, clock);
 
@@ -201,7 +310,7 @@ class CircuitBreakersTest {
         }
 
         @Override
-        public BreakerRecord addCall(String tier, Instant bucketStart, boolean failed) {
+        public BreakerRecord addCalls(String tier, Instant bucketStart, BreakerRecord.Counts counts) {
             throw down();
         }
 

@@ -57,6 +57,16 @@ public abstract class BreakerStoreContract {
     }
 
     @Test
+    void addCalls_addsManyCallsAndFailuresInOneWrite() {
+        BreakerStore store = store();
+        store.addCall("sonnet", bucket, true);
+        BreakerRecord after = store.addCalls("sonnet", bucket, new Counts(250, 3));
+
+        assertThat(after.buckets()).containsEntry(bucket, new Counts(251, 4));
+        assertThat(store.read("sonnet").buckets()).isEqualTo(after.buckets());
+    }
+
+    @Test
     void transition_fromTheVersionRead_winsBumpsTheVersionAndKeepsTheCounts() {
         BreakerStore store = store();
         store.addCall("sonnet", bucket, true);

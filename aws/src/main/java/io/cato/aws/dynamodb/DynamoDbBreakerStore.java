@@ -68,13 +68,13 @@ public final class DynamoDbBreakerStore implements BreakerStore {
     }
 
     @Override
-    public BreakerRecord addCall(String tier, Instant bucketStart, boolean failed) {
+    public BreakerRecord addCalls(String tier, Instant bucketStart, BreakerRecord.Counts counts) {
         long bucket = bucketStart.getEpochSecond();
         var response = DynamoDbErrors.call(table, () -> dynamo.updateItem(u -> u.tableName(table)
                 .key(key(tier))
-                .updateExpression("ADD #calls :one, #failures :failed")
+                .updateExpression("ADD #calls :calls, #failures :failed")
                 .expressionAttributeNames(Map.of("#calls", CALLS + bucket, "#failures", FAILURES + bucket))
-                .expressionAttributeValues(Map.of(":one", number(1), ":failed", number(failed ? 1 : 0)))
+                .expressionAttributeValues(Map.of(":calls", number(counts.calls()), ":failed", number(counts.failures())))
                 .returnValues(ReturnValue.ALL_NEW)
                 .overrideConfiguration(o -> o.addPlugin(COUNT_AT_MOST_ONCE))));
         return toRecord(tier, response.attributes());
