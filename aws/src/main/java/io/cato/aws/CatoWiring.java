@@ -25,6 +25,8 @@ import io.cato.memory.Consolidation;
 import io.cato.memory.EpisodicMemory;
 import io.cato.memory.FactExtractor;
 import io.cato.memory.MemoryRecall;
+import io.cato.memory.RecentFacts;
+import io.cato.memory.SemanticMemory;
 import io.cato.verification.NliClient;
 import io.cato.verification.VerificationStarter;
 import io.cato.model.MemoryAnswerer;
@@ -127,6 +129,12 @@ public final class CatoWiring {
     /** How long an episode stays recallable. */
     static final Duration EPISODE_RETENTION = Duration.ofDays(365);
 
+    /** The memory table's facts as the answer path reads them: each domain's kept for {@link RecentFacts#DEFAULT_TTL}. */
+    public static RecentFacts recentFacts(Settings settings, DynamoDbClient dynamo, Clock clock) {
+        return new RecentFacts(new DynamoDbSemanticMemory(dynamo, settings.tables().memory()), RecentFacts.DEFAULT_TTL,
+                clock);
+    }
+
     /**
      * Long-term memory for the answer path: facts from the memory table and, when an episode
      * index is given, past exchanges from it (an index of its own, never the cache's).
@@ -134,7 +142,14 @@ public final class CatoWiring {
     public static Orchestrator.LongTermMemory longTermMemory(Settings settings, DynamoDbClient dynamo,
                                                              Embedder embedder, Optional<VectorIndex> episodeIndex,
                                                              Optional<VerificationStarter> verification, Clock clock) {
-        var recall = new MemoryRecall(new DynamoDbSemanticMemory(dynamo, settings.tables().memory()),
+        return longTermMemory(recentFacts(settings, dynamo, clock), embedder, episodeIndex, verification, clock);
+    }
+
+    /** As above, recalling from the given facts (shared with an in-process consolidation, which adds to them). */
+    public static Orchestrator.LongTermMemory longTermMemory(SemanticMemory facts, Embedder embedder,
+                                                             Optional<VectorIndex> episodeIndex,
+                                                             Optional<VerificationStarter> verification, Clock clock) {
+        var recall = new MemoryRecall(facts,
                 episodeIndex.map(index -> new EpisodicMemory(embedder, index, EPISODE_RETENTION)), embedder, clock,
                 MemoryRecall.Limits.DEFAULT);
         return new Orchestrator.LongTermMemory(Optional.of(recall), verification);
@@ -145,9 +160,17 @@ public final class CatoWiring {
                                               Optional<VectorIndex> episodeIndex, FactExtractor extractor,
                                               NliClient nli, Clock clock) {
         var memory = new DynamoDbSemanticMemory(dynamo, settings.tables().memory());
+        return consolidation(settings, dynamo, memory, embedder, episodeIndex, extractor, nli, clock);
+    }
+
+    /** As above, storing facts through {@code facts} (so that an in-process answer path sees them at once). */
+    public static Consolidation consolidation(Settings settings, DynamoDbClient dynamo, SemanticMemory facts,
+                                              Embedder embedder, Optional<VectorIndex> episodeIndex,
+                                              FactExtractor extractor, NliClient nli, Clock clock) {
         return new Consolidation(new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl()),
-                memory, episodeIndex.map(index -> new EpisodicMemory(embedder, index, EPISODE_RETENTION)), extractor,
-                nli, embedder, memory, clock, Consolidation.Tuning.DEFAULT);
+                facts, episodeIndex.map(index -> new EpisodicMemory(embedder, index, EPISODE_RETENTION)), extractor,
+                nli, embedder, new DynamoDbSemanticMemory(dynamo, settings.tables().memory()), clock,
+                Consolidation.Tuning.DEFAULT);
     }
 
     public static CatoApi api(Settings settings, DynamoDbClient dynamo, RolloutFlag rollout, ObjectMapper mapper,

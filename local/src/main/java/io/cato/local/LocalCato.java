@@ -13,6 +13,7 @@ import io.cato.cache.VectorIndex;
 import io.cato.config.Settings;
 import io.cato.memory.ConsolidationRun;
 import io.cato.memory.ExtractiveFactExtractor;
+import io.cato.memory.RecentFacts;
 import io.cato.rollout.FixedRolloutFlag;
 import io.cato.routing.Orchestrator;
 import io.cato.verification.NliClient;
@@ -63,10 +64,13 @@ public final class LocalCato implements AutoCloseable {
             // One MiniLM encoder for the cache, the classifier, memory recall and consolidation.
             Embedder embedder = cache.map(CatoWiring.CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
             VectorIndex episodes = LuceneVectorIndex.open(settings.dataDir().resolve("episode-index"));
-            workflows = new LocalWorkflows(new ConsolidationRun(CatoWiring.consolidation(effective, dynamo, embedder,
-                    Optional.of(episodes), new ExtractiveFactExtractor(), NliClient.NONE, clock)), episodes,
+            // Consolidation adds facts through the answer path's copy, so a new fact is recalled at once.
+            RecentFacts facts = CatoWiring.recentFacts(effective, dynamo, clock);
+            workflows = new LocalWorkflows(new ConsolidationRun(CatoWiring.consolidation(effective, dynamo,
+                    facts.direct(), embedder, Optional.of(episodes), new ExtractiveFactExtractor(), NliClient.NONE,
+                    clock)), episodes,
                     cache.isEmpty() ? Optional.of(embedder) : Optional.empty(), mapper);
-            Orchestrator.LongTermMemory recallOnly = CatoWiring.longTermMemory(effective, dynamo, embedder,
+            Orchestrator.LongTermMemory recallOnly = CatoWiring.longTermMemory(facts, embedder,
                     Optional.of(episodes), Optional.empty(), clock);
             var verification = new io.cato.verification.Verification(io.cato.verification.ShadowProbeClient.NONE,
                     NliClient.NONE, recallOnly.recall().orElseThrow(), new io.cato.aws.dynamodb.DynamoDbSessionStore(
