@@ -10,9 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exact tier with a small in-process copy of the entries this instance has read or written
- * in front of it, so a repeated question is answered without a store round trip. Copies live at
- * most {@code ttl}: a purge made through another instance reaches this one within that time.
- * Misses are never kept, so a new answer stored anywhere is found at once.
+ * in front of it, so a repeated question is answered without a store round trip. A copy is
+ * trusted for {@code ttl}; after that, one request reads the entry again while the others
+ * asking for it meanwhile are answered from the copy, for at most another {@code ttl}. A purge
+ * made through another instance therefore reaches this one within {@code ttl}, or twice that
+ * while a read is slow. Misses are never kept, so a new answer stored anywhere is found at once.
  */
 public final class NearExactCache implements ExactCache {
     /** The defaults the deployments use: 10,000 entries, 5 seconds. */
@@ -52,10 +54,14 @@ public final class NearExactCache implements ExactCache {
             return Optional.of(copy.entry());
         }
         // One read per id at a time: when a popular copy runs out, the requests that find it gone
-        // share one store read instead of all reading at once.
+        // share one store read instead of all reading at once, and while it is under way a copy
+        // that ran out less than a ttl ago still answers them.
         CompletableFuture<Optional<Entry>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<Entry>> reading = loading.putIfAbsent(id, mine);
         if (reading != null) {
+            if (copy != null && now.isBefore(copy.keptUntil().plus(ttl)) && now.isBefore(copy.entry().expiresAt())) {
+                return Optional.of(copy.entry());
+            }
             return reading.join();
         }
         try {

@@ -112,6 +112,49 @@ class NearExactCacheTest extends ExactCacheContract {
     }
 
     @Test
+    void whileOneRequestReadsAnExpiredCopyAgain_theOthersAreAnsweredFromIt_forAtMostAnotherTtl() throws Exception {
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean();
+        CountingStore store = new CountingStore() {
+            @Override
+            public Optional<Entry> get(String id, Instant at) {
+                if (slow.get()) {
+                    reading.countDown();
+                    try {
+                        release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new io.cato.api.DependencyUnavailableException("cache", new IllegalStateException("slow"));
+                }
+                return super.get(id, at);
+            }
+        };
+        store.put(entry("hot"));
+        NearExactCache near = new NearExactCache(store, 100, Duration.ofSeconds(5));
+        assertThat(near.get("hot", now)).isPresent();
+        slow.set(true);
+
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var reader = pool.submit(() -> near.get("hot", now.plusSeconds(6)));
+            assertThat(reading.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            assertThat(near.get("hot", now.plusSeconds(7))).isPresent();
+            assertThat(near.get("hot", now.plusSeconds(9))).isPresent();
+            var tooOld = pool.submit(() -> near.get("hot", now.plusSeconds(10)));
+            Thread.sleep(50);
+            assertThat(tooOld).as("a copy a whole ttl past its time waits for the read").isNotDone();
+
+            release.countDown();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(reader::get))
+                    .hasRootCauseInstanceOf(IllegalStateException.class);
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(tooOld::get))
+                    .hasRootCauseInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void aMiss_isNotKept_soAnAnswerStoredByAnotherInstanceIsFoundAtOnce() {
         assertThat(cache.get("b", now)).isEmpty();
         shared.put(entry("b"));
