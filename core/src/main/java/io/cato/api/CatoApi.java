@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Cato's HTTP API, independent of where it runs: the Lambda handler and the local server both
@@ -22,6 +23,8 @@ import java.util.function.Supplier;
  */
 public final class CatoApi {
     public static final String DEFAULT_TENANT = "default";
+    private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** Everything the API is built from; assembled by each deployment's wiring. */
     public record Parts(ObjectMapper mapper, Orchestrator orchestrator, Tiers tiers, Idempotency idempotency,
@@ -79,7 +82,7 @@ public final class CatoApi {
     }
 
     private ApiResponse route(ApiRequest request) {
-        String path = request.path().length() > 1 ? request.path().replaceAll("/+$", "") : request.path();
+        String path = request.path().length() > 1 ? TRAILING_SLASHES.matcher(request.path()).replaceAll("") : request.path();
         return switch (path) {
             case "/api/cato/query" -> post(request, () -> query(request));
             case "/v1/chat/completions", "/chat/completions" -> post(request, () -> chat(request));
@@ -149,7 +152,7 @@ public final class CatoApi {
 
     private static String tenant(ApiRequest request) {
         String tenant = request.header("x-cato-tenant").orElse(DEFAULT_TENANT);
-        if (!tenant.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!TENANT.matcher(tenant).matches()) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "X-Cato-Tenant must be 1-64 letters, digits, . _ -");
         }
         return tenant;

@@ -43,6 +43,9 @@ public final class CacheEligibility {
         }
     }
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}+#' ]");
+    private static final Pattern SPACES = Pattern.compile(" +");
     private static final Pattern CONVERSATION = Pattern.compile(
             "\\b(what|which)\\b.*\\b(i|you|we)\\b\\s+(just\\s+)?(said|asked|told|mentioned|wrote|talked about|discussed)\\b"
             + "|\\bwhat (did|do|have) (i|you|we) (just )?(say|ask|tell|mention|write|talk about|discuss)\\b"
@@ -75,7 +78,7 @@ public final class CacheEligibility {
      * @param conversationHasTurns whether the query is asked after earlier turns of its conversation
      */
     public static Optional<Reason> whyNotShared(String query, boolean conversationHasTurns) {
-        String q = query.toLowerCase(Locale.ROOT).replace('’', '\'').replaceAll("\\s+", " ").strip();
+        String q = WHITESPACE.matcher(query.toLowerCase(Locale.ROOT).replace('’', '\'')).replaceAll(" ").strip();
         if (CONVERSATION.matcher(q).find()) {
             return Optional.of(Reason.REFERS_TO_CONVERSATION);
         }
@@ -95,8 +98,8 @@ public final class CacheEligibility {
         if (CONNECTIVE.matcher(q).find() || ANAPHORA.matcher(q).find()) {
             return true;
         }
-        String words = q.replaceAll("[^\\p{L}\\p{N}+#' ]", " ").strip();
-        int count = words.isEmpty() ? 0 : words.split(" +").length;
+        String words = NOT_WORD.matcher(q).replaceAll(" ").strip();
+        int count = words.isEmpty() ? 0 : SPACES.split(words).length;
         return count <= 3 && !(count >= 2 && QUESTION_WORD.matcher(words).find());
     }
 }

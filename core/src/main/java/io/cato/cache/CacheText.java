@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * symbol (C++, C#), so "What is programming?" keeps its word.
  */
 public final class CacheText {
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private final Pattern qualifierAfterName;
 
     public CacheText(List<String> qualifiers) {
@@ -34,7 +35,7 @@ public final class CacheText {
 
     /** The question with the configured qualifiers after names removed. */
     public String reduce(String question) {
-        String text = question.strip().replaceAll("\\s+", " ");
+        String text = WHITESPACE.matcher(question.strip()).replaceAll(" ");
         if (qualifierAfterName == null) {
             return text;
         }

@@ -1,19 +1,22 @@
 package io.cato.cache;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The wording of a question with case, spacing and closing punctuation removed. Inner symbols
  * stay: "C++" and "C", or "Z+" and "Z", are different questions.
  */
 final class SurfaceForm {
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern END_PUNCTUATION = Pattern.compile("[?.!]+$");
 
     private SurfaceForm() {
     }
 
     static String of(String text) {
-        String squeezed = text.toLowerCase(Locale.ROOT).replaceAll("\\s+", "");
-        return squeezed.replaceAll("[?.!]+$", "");
+        String squeezed = WHITESPACE.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("");
+        return END_PUNCTUATION.matcher(squeezed).replaceAll("");
     }
 
     static boolean same(String a, String b) {
