@@ -35,6 +35,8 @@ public final class LocalServer implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final long MAX_DRAINED_BYTES = 16L * 1024 * 1024;
     private static final int ACCEPT_QUEUE = 8192;
+    /** HTTP/2 streams one connection may have open at once. */
+    static final int STREAMS_PER_CONNECTION = 256;
     private final Server server;
     private final ServerConnector connector;
     private final ApiHandler handler;
@@ -52,9 +54,11 @@ public final class LocalServer implements AutoCloseable {
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
         HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
-        // The in-flight limit, not the stream limit, decides when to refuse: a client may put all its
-        // requests on one connection.
-        h2c.setMaxConcurrentStreams(maxInFlight + 1);
+        // Streams per connection are capped, so a client with many requests in flight spreads them over several
+        // connections (as HTTP/2 clients do when a connection is full): the frames one connection has queued are
+        // written in one pass whose cost grows with the square of their number. The in-flight limit is what
+        // answers 429.
+        h2c.setMaxConcurrentStreams(Math.min(maxInFlight + 1, STREAMS_PER_CONNECTION));
         this.connector = new ServerConnector(server, new HttpConnectionFactory(http), h2c);
         connector.setHost(host);
         connector.setPort(port);

@@ -75,6 +75,46 @@ class ServerCapacityTest {
     }
 
     @Test
+    void moreH2cRequestsThanOneConnectionMayCarry_spreadOverConnections_andAreAllAnswered(@TempDir Path data)
+            throws Exception {
+        int requests = 600;
+        try (OpenAiStub model = new OpenAiStub().answering("held answer").delay(Duration.ofMillis(500));
+             LocalCato cato = RunningCato.start(data, Map.of("CATO_TIER_SHADOW_BASE_URL", model.baseUrl().toString(),
+                     "CATO_CACHE_ENABLED", "false"))) {
+            var client = new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
+            client.setMaxConnectionsPerDestination(8);
+            client.start();
+            try {
+                List<CompletableFuture<org.eclipse.jetty.client.Result>> sent = new ArrayList<>();
+                for (int i = 0; i < requests; i++) {
+                    var done = new CompletableFuture<org.eclipse.jetty.client.Result>();
+                    client.POST("http://127.0.0.1:" + cato.port() + "/api/cato/query")
+                            .body(new StringRequestContent("application/json", "{\"query\":\"Question " + i + "\"}"))
+                            .timeout(60, TimeUnit.SECONDS)
+                            .send(new org.eclipse.jetty.client.BufferingResponseListener() {
+                                @Override
+                                public void onComplete(org.eclipse.jetty.client.Result result) {
+                                    done.complete(result);
+                                }
+                            });
+                    sent.add(done);
+                }
+                for (var result : sent) {
+                    var r = result.get(60, TimeUnit.SECONDS);
+                    assertThat(r.isSucceeded()).isTrue();
+                    assertThat(r.getResponse().getStatus()).isEqualTo(200);
+                }
+                var pool = (org.eclipse.jetty.client.AbstractConnectionPool) client.getDestinations().getFirst()
+                        .getConnectionPool();
+                assertThat(pool.getConnectionCount()).as("256 streams per connection at most").isGreaterThanOrEqualTo(3);
+            } finally {
+                client.stop();
+            }
+            assertThat(model.calls()).isEqualTo(requests);
+        }
+    }
+
+    @Test
     void upstreamHttp2_upgradesTheModelTierConnection_andLaterCallsAreHttp2Streams(@TempDir Path data)
             throws Exception {
         try (UpstreamStub upstream = new UpstreamStub(UpstreamStub.Behaviour.healthy(Duration.ZERO));
