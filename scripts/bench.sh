@@ -8,6 +8,7 @@
 #     capacity  50,000 concurrent requests over h2c and 10,000 HTTP/1.1 connections, 1 s upstream
 #     chaos [S] [R]  one tier with 5% 5xx, 2% 429, 1% hangs past its 2 s timeout and 10% slow streams, a healthy
 #               tier behind it, R requests/s (default 100) for S seconds (default 600): errors that reach callers
+#     wave N [h2c|http1]  one wave of N concurrent requests, 1 s upstream (the capacity runs at another size)
 #     jmh       the hot-path microbenchmarks (HotPathBenchmark), raw output in bench/target/hot-path.json
 #     all       standard, then capacity
 set -euo pipefail
@@ -27,7 +28,11 @@ CP="$ROOT/tests/target/test-classes:$ROOT/tests/target/classes:$(cat "$ROOT/test
 SERVER_CP="$ROOT/local/target/classes:$(cat "$ROOT/local/target/runtime-classpath.txt")"
 JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseZGC)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # CATO_BENCH_KEEP=1 keeps the servers' logs and data of the run for a look afterwards.
+  if [ -n "${CATO_BENCH_KEEP:-}" ]; then echo "bench: logs and data kept in $WORK" >&2; else rm -rf "$WORK"; fi
+}
 trap cleanup EXIT
 
 start_stub() { # latency-ms [stub options...]
@@ -60,22 +65,22 @@ drive() { # label scenario upstream-ms driver-options...
 workloads() { # seconds for the cache run, seconds for the others
   start_stub 50
   start_cato
-  drive "exact-cache hits, 1,000/s" cache-hit 0 --h2c true --warmup 200 --rate 1000 --seconds "$1"
+  drive "exact-cache hits, 1,000/s" cache-hit 0 --h2c true --connections 256 --warmup 20000 --warmup-rate 1000 --rate 1000 --seconds "$1"
   stop "$CATO_PID"
   start_cato
-  drive "exact-cache hits, 5,000/s" cache-hit 0 --h2c true --warmup 200 --rate 5000 --seconds "$1"
+  drive "exact-cache hits, 5,000/s" cache-hit 0 --h2c true --connections 256 --warmup 20000 --warmup-rate 1000 --rate 5000 --seconds "$1"
   stop "$CATO_PID"
   start_cato
-  drive "model path (cache miss), 500/s" model 50 --h2c true --warmup 200 --rate 500 --seconds "$2"
+  drive "model path (cache miss), 500/s" model 50 --h2c true --connections 256 --warmup 3000 --warmup-rate 100 --rate 500 --seconds "$2"
   stop "$CATO_PID"
   start_cato
-  drive "model path (cache miss), 100/s" model 50 --h2c true --warmup 200 --rate 100 --seconds "$2"
+  drive "model path (cache miss), 100/s" model 50 --h2c true --connections 256 --warmup 3000 --warmup-rate 100 --rate 100 --seconds "$2"
   stop "$CATO_PID"
   start_cato
-  drive "model path (cache miss), 30/s" model 50 --h2c true --warmup 200 --rate 30 --seconds "$2"
+  drive "model path (cache miss), 30/s" model 50 --h2c true --connections 256 --warmup 3000 --warmup-rate 100 --rate 30 --seconds "$2"
   stop "$CATO_PID"
   start_cato
-  drive "1,000 sessions multi-turn, 200/s" sessions 50 --h2c true --warmup 200 --rate 200 --seconds "$2" --sessions 1000
+  drive "1,000 sessions multi-turn, 200/s" sessions 50 --h2c true --connections 256 --warmup 3000 --warmup-rate 100 --rate 200 --seconds "$2" --sessions 1000
   stop "$CATO_PID"; stop "$STUB_PID"
 }
 
@@ -90,23 +95,35 @@ chaos() { # seconds rate
     {"name": "memory", "provider": "memory", "model_id": "memory", "context_window": 32000,
      "history_budget": 16000, "max_output_tokens": 1000}],
     "fallback_chain": ["shadow", "backup", "memory"]}'
-  drive "chaos on one tier, healthy tier behind, $2/s for $1 s" plain 50 --h2c true --warmup 100 --rate "$2" --seconds "$1"
+  drive "chaos on one tier, healthy tier behind, $2/s for $1 s" plain 50 --h2c true --connections 256 --warmup 100 --rate "$2" --seconds "$1"
   stop "$CATO_PID"; stop "$STUB_PID"; stop "$healthy_pid"
 }
 
 capacity() {
   start_stub 1000
   start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false
-  drive "50,000 concurrent, h2c, 1 s upstream" plain 1000 --h2c true --connections 8 --warmup 200 --wave 50000 --ramp-ms 1000
+  drive "50,000 concurrent, h2c, 1 s upstream" plain 1000 --h2c true --connections 256 --warmup 10000 --warmup-rate 1000 --wave 50000 --ramp-ms 1000
   stop "$CATO_PID"
   start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false
-  drive "10,000 connections, HTTP/1.1, 1 s upstream" plain 1000 --connections 12000 --warmup 200 --wave 10000 --ramp-ms 1000
+  drive "10,000 connections, HTTP/1.1, 1 s upstream" plain 1000 --connections 12000 --warmup 10000 --warmup-rate 1000 --wave 10000 --ramp-ms 1000
+  stop "$CATO_PID"; stop "$STUB_PID"
+}
+
+wave() { # requests transport
+  start_stub 1000
+  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false
+  if [ "$2" = http1 ]; then
+    drive "$1 connections, HTTP/1.1, 1 s upstream" plain 1000 --connections $(($1 + 2000)) --warmup 10000 --warmup-rate 1000 --wave "$1" --ramp-ms 1000
+  else
+    drive "$1 concurrent, h2c, 1 s upstream" plain 1000 --h2c true --connections 256 --warmup 10000 --warmup-rate 1000 --wave "$1" --ramp-ms 1000
+  fi
   stop "$CATO_PID"; stop "$STUB_PID"
 }
 
 case "$SET" in
+  wave) wave "${2:-10000}" "${3:-h2c}" ;;
   model30) start_stub 50; start_cato
-    drive "model path (cache miss), 30/s" model 50 --h2c true --warmup 200 --rate 30 --seconds 60
+    drive "model path (cache miss), 30/s" model 50 --h2c true --connections 256 --warmup 3000 --warmup-rate 100 --rate 30 --seconds 60
     stop "$CATO_PID"; stop "$STUB_PID" ;;
   quick) workloads 10 10 ;;
   standard) workloads 60 30 ;;

@@ -199,7 +199,7 @@ public final class LoadDriver {
 
     /**
      * {@code LoadDriver --url U --scenario cache-hit|model|sessions|plain --label L --out FILE
-     * [--h2c true] [--connections N] [--rate R --seconds S | --wave N --ramp-ms M] [--warmup N]
+     * [--h2c true] [--connections N] [--rate R --seconds S | --wave N --ramp-ms M] [--warmup N [--warmup-rate R]]
      * [--sessions N] [--server-pid PID] [--upstream-ms M]}
      */
     public static void main(String[] args) throws Exception {
@@ -216,7 +216,15 @@ public final class LoadDriver {
                 Integer.parseInt(options.getOrDefault("sessions", "1000")));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
         if (warmup > 0) {
-            driver.atRate(Math.min(warmup, 200), Math.max(1, warmup / 200));
+            // Warm-up requests, not measured, let both JIT compilers settle before the measured run. The first
+            // second is gentle, so the first answers are in the cache before the warm-up rate is reached.
+            int warmupRate = Math.min(warmup, Integer.parseInt(options.getOrDefault("warmup-rate", "200")));
+            if (warmupRate <= 200) {
+                driver.atRate(warmupRate, Math.max(1, warmup / warmupRate));
+            } else {
+                driver.atRate(200, 1);
+                driver.atRate(warmupRate, Math.max(1, (warmup - 200) / warmupRate));
+            }
             driver.statuses.clear();
             driver.failures.set(0);
             driver.maxInFlight.set(0);
