@@ -1,5 +1,6 @@
 package io.cato.aws;
 
+import io.cato.aws.snapstart.SnapshotCredentials;
 import io.cato.model.TierConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -172,9 +173,10 @@ public final class AwsClients {
         return credentials(endpointOverride);
     }
 
+    /** Never resolved before a SnapStart snapshot: see {@link SnapshotCredentials}. */
     private static AwsCredentialsProvider credentials(Optional<URI> endpointOverride) {
-        return endpointOverride.isPresent()
+        return SnapshotCredentials.around(endpointOverride.isPresent()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
-                : DefaultCredentialsProvider.builder().build();
+                : DefaultCredentialsProvider.builder().build());
     }
 }

@@ -3,6 +3,7 @@ package io.cato.aws.opensearch;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import io.cato.aws.snapstart.SnapshotCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
@@ -25,6 +26,7 @@ public final class OpenSearchIndexes {
         return Optional.of(refresh
                 ? OpenSearchVectorIndex.forHttp(URI.create(endpoint), OpenSearchVectorIndex.Options.provisioned(index))
                 : OpenSearchVectorIndex.forServerless(URI.create(endpoint), region,
-                        DefaultCredentialsProvider.builder().build(), OpenSearchVectorIndex.Options.serverless(index)));
+                        SnapshotCredentials.around(DefaultCredentialsProvider.builder().build()),
+                        OpenSearchVectorIndex.Options.serverless(index)));
     }
 }

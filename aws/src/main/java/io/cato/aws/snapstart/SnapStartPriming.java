@@ -65,7 +65,8 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // SDK clients resolve credentials lazily; nothing per environment was created before the snapshot.
+        // Credentials were held back until now; see SnapshotCredentials.
+        SnapshotCredentials.restored();
     }
 
     /** Runs every step; returns the names of those that succeeded. */

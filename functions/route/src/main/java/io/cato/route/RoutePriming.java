@@ -50,7 +50,8 @@ final class RoutePriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to renew: SDK clients resolve credentials lazily and no per-environment state was made.
+        // No per-environment state was made before the snapshot; credentials were held back until now.
+        io.cato.aws.snapstart.SnapshotCredentials.restored();
     }
 
     /** Runs every priming call; returns how many succeeded. */

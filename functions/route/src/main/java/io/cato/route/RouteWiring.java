@@ -83,13 +83,16 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
         }
         String index = env.getOrDefault("CATO_OPENSEARCH_INDEX", "cato-cache");
         OpenSearchVectorIndex vectors = OpenSearchIndexes.fromEnvironment(env, region, index).orElseThrow();
-        try {
-            vectors.createIfMissing(); // once per environment, during init (before a SnapStart snapshot)
-        } catch (RuntimeException e) {
-            // Lookups against a missing index turn into misses; the cache must not stop the function.
-            java.util.logging.Logger.getLogger(RouteWiring.class.getName())
-                    .warning(() -> "cache index " + index + " not checked: " + e.getClass().getSimpleName());
-        }
+        // Once per environment: during init, or, under SnapStart, once restored (it needs credentials).
+        io.cato.aws.snapstart.SnapshotCredentials.whenRestored(() -> {
+            try {
+                vectors.createIfMissing();
+            } catch (RuntimeException e) {
+                // Lookups against a missing index turn into misses; the cache must not stop the function.
+                java.util.logging.Logger.getLogger(RouteWiring.class.getName())
+                        .warning(() -> "cache index " + index + " not checked: " + e.getClass().getSimpleName());
+            }
+        });
         return Optional.of(CatoWiring.CacheBackend.load(vectors));
     }
 
