@@ -59,7 +59,7 @@ drive() { # label scenario upstream-ms driver-options...
   local label="$1" scenario="$2" upstream="$3"; shift 3
   echo "bench: $label (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   java -Xss256k -cp "$CP" io.cato.load.LoadDriver --url "$CATO_URL" --label "$label" --scenario "$scenario" \
-    --upstream-ms "$upstream" --server-pid "$CATO_PID" --out "$WORK/results.jsonl" "$@"
+    --upstream-ms "$upstream" --server-pid "$CATO_PID" --upstream-pid "$STUB_PID" --out "$WORK/results.jsonl" "$@"
 }
 
 workloads() { # seconds for the cache run, seconds for the others

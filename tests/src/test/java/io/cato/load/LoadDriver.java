@@ -197,10 +197,38 @@ public final class LoadDriver {
         }
     }
 
+    /** User and system CPU time of a process (a pid, or "self") in milliseconds; -1 when unknown. */
+    static long cpuMillis(String pid) {
+        if (pid == null) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name, in clock ticks.
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU each process spent per request during the measured run: the server, the upstream stub, the driver. */
+    private static String cpuPerRequest(long[] before, long[] after, int requests) {
+        String[] names = {"server", "upstream", "driver"};
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < names.length; i++) {
+            if (before[i] >= 0 && after[i] >= 0 && requests > 0) {
+                json.append(json.length() > 1 ? "," : "").append('"').append(names[i]).append("\":")
+                        .append(String.format(java.util.Locale.ROOT, "%.3f", (after[i] - before[i]) / (double) requests));
+            }
+        }
+        return json.append('}').toString();
+    }
+
     /**
      * {@code LoadDriver --url U --scenario cache-hit|model|sessions|plain --label L --out FILE
      * [--h2c true] [--connections N] [--rate R --seconds S | --wave N --ramp-ms M] [--warmup N [--warmup-rate R]]
-     * [--sessions N] [--server-pid PID] [--upstream-ms M]}
+     * [--sessions N] [--server-pid PID] [--upstream-pid PID] [--upstream-ms M]}
      */
     public static void main(String[] args) throws Exception {
         Deque<String> rest = new ArrayDeque<>(List.of(args));
@@ -230,11 +258,13 @@ public final class LoadDriver {
             driver.maxInFlight.set(0);
             driver.degraded.set(0);
         }
+        long[] cpuBefore = {cpuMillis(options.get("server-pid")), cpuMillis(options.get("upstream-pid")), cpuMillis("self")};
         long started = System.nanoTime();
         long[] latencies = options.containsKey("wave")
                 ? driver.wave(Integer.parseInt(options.get("wave")), Long.parseLong(options.getOrDefault("ramp-ms", "500")))
                 : driver.atRate(Integer.parseInt(options.get("rate")), Integer.parseInt(options.get("seconds")));
         double elapsed = (System.nanoTime() - started) / 1e9;
+        long[] cpuAfter = {cpuMillis(options.get("server-pid")), cpuMillis(options.get("upstream-pid")), cpuMillis("self")};
         client.stop();
         long[] sorted = Arrays.stream(latencies).filter(l -> l > 0).sorted().toArray();
         long ok = driver.statuses.getOrDefault(200, new AtomicInteger()).get();
@@ -248,12 +278,13 @@ public final class LoadDriver {
                         + "\"degraded\":%d,"
                         + "\"statuses\":%s,\"seconds\":%.1f,\"throughput_rps\":%.1f,\"max_in_flight\":%d,"
                         + "\"p50_ms\":%.2f,\"p95_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"upstream_ms\":%.0f,"
-                        + "\"overhead_p99_ms\":%.2f,\"server\":%s,\"load_average\":\"%s\"}",
+                        + "\"overhead_p99_ms\":%.2f,\"server\":%s,\"cpu_ms_per_request\":%s,\"load_average\":\"%s\"}",
                 options.get("label"), scenario.name().toLowerCase(), h2c ? "h2c" : "http/1.1", latencies.length, ok,
                 latencies.length - ok, driver.degraded.get(), statuses, elapsed, ok / elapsed, driver.maxInFlight.get(),
                 percentileMs(sorted, 50), percentileMs(sorted, 95), percentileMs(sorted, 99),
                 percentileMs(sorted, 100), upstreamMs, percentileMs(sorted, 99) - upstreamMs,
-                rss(options.get("server-pid")), Files.readString(Path.of("/proc/loadavg")).strip());
+                rss(options.get("server-pid")), cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
+                Files.readString(Path.of("/proc/loadavg")).strip());
         System.out.println(line);
         if (options.containsKey("out")) {
             Files.writeString(Path.of(options.get("out")), line + "\n", StandardOpenOption.CREATE,
