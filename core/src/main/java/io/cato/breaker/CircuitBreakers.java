@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * calls makes one read, not one each. Outcomes are added to the shared record by atomic adds:
  * a failure at once, together with the successes counted here since the last write, and
  * successes alone at most once per local cache TTL (by the first call after it), so a healthy
- * tier costs one write per second per instance however many calls it serves. The record each
+ * tier costs one write per second per instance however many calls it serves. One write per tier
+ * is under way at a time, so a burst of failures is added up in a few writes. The record each
  * add returns refreshes the copy, so a trip seen by one call is acted on by the next. State
  * changes are compare-and-set on the record's version: of the instances that see the same
  * failure rate, or the same expired wait, one wins.
@@ -48,18 +49,44 @@ public final class CircuitBreakers {
     private record Cached(BreakerRecord record, Instant readAt) {
     }
 
-    /** Outcomes counted here and not yet added to the shared record, by bucket. */
+    /**
+     * Outcomes counted here and not yet added to the shared record, by bucket. One write per tier is under way
+     * at a time: outcomes counted meanwhile go with the next one, which its writer makes at once if a failure is
+     * among them.
+     */
     private static final class Pending {
         private final TreeMap<Instant, Counts> buckets = new TreeMap<>();
         private Instant lastWrite = Instant.EPOCH;
+        private boolean writing;
+        private boolean failures;
 
-        /** Counts one outcome; returns the counts to write now, or null while they may wait. */
-        synchronized SortedMap<Instant, Counts> add(Instant bucket, boolean failed, Instant now,
-                                                              Duration writeEvery) {
+        /** Counts one outcome; returns the counts the caller must write now, or null while they may wait. */
+        synchronized SortedMap<Instant, Counts> add(Instant bucket, boolean failed, Instant now, Duration writeEvery) {
             buckets.merge(bucket, new Counts(1, failed ? 1 : 0), Counts::plus);
-            if (!failed && now.isBefore(lastWrite.plus(writeEvery))) {
+            failures |= failed;
+            if (writing) {
                 return null;
             }
+            return due(now, writeEvery);
+        }
+
+        /** After a write: the counts to write next, or null (and no write under way) when they may wait. */
+        synchronized SortedMap<Instant, Counts> written(Instant now, Duration writeEvery) {
+            writing = false;
+            return due(now, writeEvery);
+        }
+
+        /** A write failed; its counts are dropped, never written twice. */
+        synchronized void failed() {
+            writing = false;
+        }
+
+        private SortedMap<Instant, Counts> due(Instant now, Duration writeEvery) {
+            if (buckets.isEmpty() || (!failures && now.isBefore(lastWrite.plus(writeEvery)))) {
+                return null;
+            }
+            writing = true;
+            failures = false;
             lastWrite = now;
             var due = new TreeMap<>(buckets);
             buckets.clear();
@@ -219,24 +246,30 @@ public final class CircuitBreakers {
     }
 
     private void count(String tier, boolean failed) {
-        Instant now = clock.instant();
-        var due = pending.computeIfAbsent(tier, t -> new Pending())
-                .add(bucketStart(now), failed, now, policy.localCacheTtl());
-        if (due == null) {
-            return;
-        }
-        BreakerRecord after = null;
-        for (var bucket : due.entrySet()) {
-            // At most once: counts whose write failed are dropped, never written twice.
-            after = store.addCalls(tier, bucket.getKey(), bucket.getValue());
-            remember(after);
-        }
-        Set<Instant> stale = after.bucketsBefore(windowStart(now));
-        if (!stale.isEmpty()) {
-            store.discardBuckets(tier, Set.copyOf(stale));
-        }
-        if (failed && after.state() == BreakerState.CLOSED && trips(after, now)) {
-            open(tier, after);
+        Pending unwritten = pending.computeIfAbsent(tier, t -> new Pending());
+        var due = unwritten.add(bucketStart(clock.instant()), failed, clock.instant(), policy.localCacheTtl());
+        while (due != null) {
+            BreakerRecord after = null;
+            boolean anyFailed = false;
+            try {
+                for (var bucket : due.entrySet()) {
+                    after = store.addCalls(tier, bucket.getKey(), bucket.getValue());
+                    remember(after);
+                    anyFailed |= bucket.getValue().failures() > 0;
+                }
+            } catch (RuntimeException e) {
+                unwritten.failed();
+                throw e;
+            }
+            Instant now = clock.instant();
+            Set<Instant> stale = after.bucketsBefore(windowStart(now));
+            if (!stale.isEmpty()) {
+                store.discardBuckets(tier, Set.copyOf(stale));
+            }
+            if (anyFailed && after.state() == BreakerState.CLOSED && trips(after, now)) {
+                open(tier, after);
+            }
+            due = unwritten.written(clock.instant(), policy.localCacheTtl());
         }
     }
 

@@ -209,6 +209,37 @@ class CircuitBreakersTest {
     }
 
     @Test
+    void aBurstOfConcurrentFailures_isAddedUpInAFewWrites_andNoneIsLost() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        BreakerPolicy lenient = new BreakerPolicy(100, policy.window(), policy.bucket(), 1_000, policy.slowCallDuration(),
+                policy.waitInOpen(), 1, policy.probeLease(), policy.localCacheTtl());
+        CountingStore slow = new CountingStore(store) {
+            @Override
+            public BreakerRecord addCalls(String tier, Instant bucketStart, BreakerRecord.Counts counts) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.addCalls(tier, bucketStart, counts);
+            }
+        };
+        CircuitBreakers shared = new CircuitBreakers(slow, lenient, clock);
+        shared.acquire(SONNET);
+
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var calls = java.util.stream.IntStream.range(0, 200).mapToObj(i -> pool.submit(
+                    () -> shared.onFailure(shared.acquire(SONNET), THROTTLED))).toList();
+            for (var call : calls) {
+                call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+
+        assertThat(store.read(SONNET).countsSince(Instant.EPOCH)).isEqualTo(new BreakerRecord.Counts(200, 200));
+        assertThat(slow.adds.get()).isLessThan(50);
+    }
+
+    @Test
     void anExpiredCopy_isReadAgainByOneCall_whileTheOthersUseTheCopy() throws Exception {
         CountingStore counting = new CountingStore(store);
         CircuitBreakers shared = new CircuitBreakers(counting, policy, clock);
@@ -245,7 +276,7 @@ class CircuitBreakersTest {
     }
 
     /** Passes everything to a store, counting reads and adds; a hook can hold up a read. */
-    private static final class CountingStore implements BreakerStore {
+    private static class CountingStore implements BreakerStore {
         private final BreakerStore target;
         private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.atomic.AtomicInteger adds = new java.util.concurrent.atomic.AtomicInteger();
