@@ -101,17 +101,17 @@ chaos() { # seconds rate
 
 capacity() {
   start_stub 1000
-  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false
+  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false CATO_UPSTREAM_CONNECTIONS=64
   drive "50,000 concurrent, h2c, 1 s upstream" plain 1000 --h2c true --connections 256 --warmup 10000 --warmup-rate 1000 --wave 50000 --ramp-ms 1000
   stop "$CATO_PID"
-  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false
+  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false CATO_UPSTREAM_CONNECTIONS=64
   drive "10,000 connections, HTTP/1.1, 1 s upstream" plain 1000 --connections 12000 --warmup 10000 --warmup-rate 1000 --wave 10000 --ramp-ms 1000
   stop "$CATO_PID"; stop "$STUB_PID"
 }
 
 wave() { # requests transport
   start_stub 1000
-  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false
+  start_cato CATO_MAX_IN_FLIGHT=60000 CATO_CACHE_ENABLED=false CATO_UPSTREAM_CONNECTIONS=64
   if [ "$2" = http1 ]; then
     drive "$1 connections, HTTP/1.1, 1 s upstream" plain 1000 --connections $(($1 + 2000)) --warmup 10000 --warmup-rate 1000 --wave "$1" --ramp-ms 1000
   else

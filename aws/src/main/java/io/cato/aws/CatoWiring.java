@@ -240,9 +240,17 @@ public final class CatoWiring {
      *              share one connection; servers without it keep answering in HTTP/1.1
      */
     public static HttpClient httpClient(boolean http2) {
-        return HttpClient.newBuilder()
+        return httpClient(http2, 1);
+    }
+
+    /**
+     * @param connections independent clients the calls are spread over in turn; over HTTP/2 each keeps one
+     *                    connection per upstream, so this is how many connections the calls share
+     */
+    public static HttpClient httpClient(boolean http2, int connections) {
+        return io.cato.aws.http.StripedHttpClient.of(connections, () -> HttpClient.newBuilder()
                 .version(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
-                .build();
+                .build());
     }
 }

@@ -15,7 +15,8 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
                        Optional<Legacy> legacy, List<TierConfig> tiers, List<String> fallbackChain,
                        Duration sessionTtl, int maxTurnsRead, Duration idempotencyWindow, int maxBodyBytes,
                        Duration requestTimeout, int defaultMaxTokens, Tables tables, CacheSettings cache,
-                       BreakerPolicy breaker, RoutingSettings routing, int maxInFlight, boolean upstreamHttp2) {
+                       BreakerPolicy breaker, RoutingSettings routing, int maxInFlight, boolean upstreamHttp2,
+                       int upstreamConnections) {
 
     /** Requests one server holds at once before it answers 429: enough for a machine's worth of waiting calls. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
@@ -65,23 +66,26 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
         if (maxInFlight < 1) {
             throw new InvalidSettingsException("limits.max_in_flight must be at least 1");
         }
+        if (upstreamConnections < 1 || upstreamConnections > 256) {
+            throw new InvalidSettingsException("upstream.connections must be between 1 and 256");
+        }
     }
 
     public Settings withPort(int newPort) {
         return new Settings(newPort, dataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker, routing, maxInFlight, upstreamHttp2);
+                breaker, routing, maxInFlight, upstreamHttp2, upstreamConnections);
     }
 
     public Settings withDataDir(Path newDataDir) {
         return new Settings(port, newDataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker, routing, maxInFlight, upstreamHttp2);
+                breaker, routing, maxInFlight, upstreamHttp2, upstreamConnections);
     }
 
     public Settings withAdminToken(String token) {
         return new Settings(port, dataDir, Optional.of(token), rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
                 maxTurnsRead, idempotencyWindow, maxBodyBytes, requestTimeout, defaultMaxTokens, tables, cache,
-                breaker, routing, maxInFlight, upstreamHttp2);
+                breaker, routing, maxInFlight, upstreamHttp2, upstreamConnections);
     }
 }

@@ -104,6 +104,8 @@ public final class SettingsLoader {
                 root.with("limits").put("max_in_flight", integer("CATO_MAX_IN_FLIGHT", v)));
         envValue("CATO_UPSTREAM_HTTP2").ifPresent(v ->
                 root.with("upstream").put("http2", Boolean.parseBoolean(v.strip())));
+        envValue("CATO_UPSTREAM_CONNECTIONS").ifPresent(v ->
+                root.with("upstream").put("connections", integer("CATO_UPSTREAM_CONNECTIONS", v)));
         envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
         envValue("CATO_MEMORY_TABLE").ifPresent(v -> root.with("tables").put("memory", v));
         for (JsonNode tier : root.withArray("tiers")) {
@@ -149,7 +151,8 @@ public final class SettingsLoader {
                     breaker(root.path("breaker")),
                     routing(root.path("routing"), root.path("legacy")),
                     limits.path("max_in_flight").asInt(Settings.DEFAULT_MAX_IN_FLIGHT),
-                    root.path("upstream").path("http2").asBoolean(false));
+                    root.path("upstream").path("http2").asBoolean(false),
+                    root.path("upstream").path("connections").asInt(1));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }

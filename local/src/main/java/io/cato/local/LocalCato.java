@@ -78,7 +78,7 @@ public final class LocalCato implements AutoCloseable {
             Orchestrator.LongTermMemory memory = new Orchestrator.LongTermMemory(recallOnly.recall(),
                     Optional.of(workflows.verifier(verification)));
             CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
-                    CatoWiring.httpClient(effective.upstreamHttp2()), clock, CatoWiring.Extras.of(cache)
+                    CatoWiring.httpClient(effective.upstreamHttp2(), effective.upstreamConnections()), clock, CatoWiring.Extras.of(cache)
                             .withEmbedder(Optional.of(embedder))
                             .withMemory(memory, List.of(workflows.consolidateAction())));
             LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes(),

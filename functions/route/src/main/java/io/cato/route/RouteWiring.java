@@ -54,7 +54,7 @@ public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
                 .withMetrics(new EmfMetricsSink(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Cato"),
                         env.getOrDefault("POWERTOOLS_SERVICE_NAME", "cato-route"), System.out, Clock.systemUTC()));
         CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
-                CatoWiring.httpClient(settings.upstreamHttp2()), Clock.systemUTC(), extras);
+                CatoWiring.httpClient(settings.upstreamHttp2(), settings.upstreamConnections()), Clock.systemUTC(), extras);
         return new RouteWiring(api, dynamo, settings, cache);
     }
 
