@@ -26,7 +26,7 @@ mkdir -p "$OUT"
 : > "$WORK/results.jsonl"
 CP="$ROOT/tests/target/test-classes:$ROOT/tests/target/classes:$(cat "$ROOT/tests/target/test-classpath.txt")"
 SERVER_CP="$ROOT/local/target/classes:$(cat "$ROOT/local/target/runtime-classpath.txt")"
-JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseZGC)
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
