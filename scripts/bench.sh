@@ -8,6 +8,7 @@
 #     capacity  50,000 concurrent requests over h2c and 10,000 HTTP/1.1 connections, 1 s upstream
 #     chaos [S] [R]  one tier with 5% 5xx, 2% 429, 1% hangs past its 2 s timeout and 10% slow streams, a healthy
 #               tier behind it, R requests/s (default 100) for S seconds (default 600): errors that reach callers
+#     hits R [S]  exact-cache hits at R requests/s for S seconds (default 60)
 #     wave N [h2c|http1]  one wave of N concurrent requests, 1 s upstream (the capacity runs at another size)
 #     jmh       the hot-path microbenchmarks (HotPathBenchmark), raw output in bench/target/hot-path.json
 #     all       standard, then capacity
@@ -26,7 +27,8 @@ mkdir -p "$OUT"
 : > "$WORK/results.jsonl"
 CP="$ROOT/tests/target/test-classes:$ROOT/tests/target/classes:$(cat "$ROOT/tests/target/test-classpath.txt")"
 SERVER_CP="$ROOT/local/target/classes:$(cat "$ROOT/local/target/runtime-classpath.txt")"
-JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC)
+# The server's collector is the one ./cato serve uses unless CATO_BENCH_GC names another (e.g. -XX:+UseZGC).
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector "${CATO_BENCH_GC:--XX:+UseParallelGC}")
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -122,6 +124,10 @@ wave() { # requests transport
 
 case "$SET" in
   wave) wave "${2:-10000}" "${3:-h2c}" ;;
+  hits) start_stub 50; start_cato
+    drive "exact-cache hits, $2/s, ${3:-60} s, server ${CATO_BENCH_GC:--XX:+UseParallelGC}" cache-hit 0 --h2c true \
+      --connections 256 --warmup 20000 --warmup-rate 1000 --rate "$2" --seconds "${3:-60}"
+    stop "$CATO_PID"; stop "$STUB_PID" ;;
   model30) start_stub 50; start_cato
     drive "model path (cache miss), 30/s" model 50 --h2c true --connections 256 --warmup 3000 --warmup-rate 100 --rate 30 --seconds 60
     stop "$CATO_PID"; stop "$STUB_PID" ;;
@@ -130,7 +136,7 @@ case "$SET" in
   capacity) capacity ;;
   chaos) chaos "${2:-600}" "${3:-100}" ;;
   all) workloads 60 30; capacity ;;
-  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS]|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS [RATE]]|hits RATE [SECONDS]|wave N [h2c|http1]|jmh|all]" >&2; exit 2 ;;
 esac
 cat "$WORK/results.jsonl" >> "$RESULTS"
 python3 "$ROOT/scripts/bench_report.py" "$RESULTS" "$OUT"
