@@ -37,6 +37,9 @@ public final class SemanticCache {
      * Nothing to serve; {@code encoding} is the question's encoding when one was computed, for
      * {@link #store}; {@code bestScore} the highest verifier score among the candidates (0 when none).
      */
+    /** The reason of a miss after a full lookup: neither tier had an answer for the question. */
+    public static final String NO_MATCH = "no_match";
+
     public record Miss(Optional<EncodedQuery> encoding, String reason, double bestScore) implements Lookup {
     }
 
@@ -135,7 +138,7 @@ public final class SemanticCache {
             return new Miss(Optional.of(query), "cache_unavailable", best);
         }
         stats.miss(System.nanoTime() - started);
-        return new Miss(Optional.of(query), "no_match", best);
+        return new Miss(Optional.of(query), NO_MATCH, best);
     }
 
     /**

@@ -26,6 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -47,6 +52,8 @@ public final class Orchestrator {
     private final Limits limits;
     private final Optional<SemanticCache> cache;
     private final LongTermMemory memory;
+    /** Questions being answered after a cache miss, by cache entry id; see {@link #answerOnce}. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> answering = new ConcurrentHashMap<>();
 
     /**
      * Long-term memory on the answer path: facts and episodes recalled into the context before a
@@ -131,11 +138,60 @@ public final class Orchestrator {
             }
             return finishFromCache(command, hit, started);
         }
+        if (lookup instanceof SemanticCache.Miss miss && SemanticCache.NO_MATCH.equals(miss.reason())) {
+            return answerOnce(prepared, onDelta, scope, miss);
+        }
+        return answerMiss(prepared, onDelta, scope, lookup);
+    }
+
+    /**
+     * A question that missed the shared cache is answered by one model call at a time: a request asking the same
+     * question in the same scope while the first is being answered waits for it, then finds its answer in the
+     * cache. When the first one's answer was not stored (it failed, or only the memory tier answered), or the wait
+     * reaches the deadline, the waiting request is answered on its own.
+     */
+    private Answer answerOnce(Prepared prepared, Consumer<String> onDelta, CacheScope scope, SemanticCache.Miss miss) {
+        QueryCommand command = prepared.command();
+        SemanticCache shared = cache.orElseThrow();
+        String key = shared.entryId(scope, command.query());
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> first = answering.putIfAbsent(key, mine);
+        if (first == null) {
+            try {
+                return answerMiss(prepared, onDelta, scope, miss);
+            } finally {
+                answering.remove(key, mine);
+                mine.complete(null);
+            }
+        }
+        try {
+            first.get(limits.deadline().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Answered on its own below.
+        }
+        boolean hasTurns = !prepared.turns().isEmpty() || !command.history().isEmpty();
+        SemanticCache.Lookup again = shared.lookup(scope, command.query(), hasTurns);
+        if (again instanceof SemanticCache.Hit hit) {
+            if (onDelta != null) {
+                onDelta.accept(hit.answer());
+            }
+            return finishFromCache(command, hit, prepared.startedNanos());
+        }
+        return answerMiss(prepared, onDelta, scope, again);
+    }
+
+    private Answer answerMiss(Prepared prepared, Consumer<String> onDelta, CacheScope scope,
+                              SemanticCache.Lookup lookup) {
+        QueryCommand command = prepared.command();
+        List<Turn> turns = prepared.turns();
+        long started = prepared.startedNanos();
         Answer.CacheOutcome outcome = switch (lookup) {
             case null -> Answer.CacheOutcome.OFF;
             case SemanticCache.Miss miss -> Answer.CacheOutcome.miss(miss.reason());
             case SemanticCache.Bypass bypass -> Answer.CacheOutcome.bypass(bypass.reason().code());
-            case SemanticCache.Hit hit -> throw new IllegalStateException("handled above");
+            case SemanticCache.Hit hit -> throw new IllegalStateException("hits are answered from the cache");
         };
         Optional<EncodedQuery> encoding = lookup instanceof SemanticCache.Miss miss ? miss.encoding() : Optional.empty();
         Router.Route route = router.route(command, encoding);

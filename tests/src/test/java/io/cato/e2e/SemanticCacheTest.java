@@ -21,6 +21,55 @@ class SemanticCacheTest {
     }
 
     @Test
+    void aNewQuestionAskedTwentyTimesAtOnce_callsTheModelOnce_andTheOthersAreServedItsAnswer(@TempDir Path data)
+            throws Exception {
+        try (OpenAiStub model = new OpenAiStub().answering("Canberra.").delay(java.time.Duration.ofMillis(800));
+             LocalCato cato = start(data, model)) {
+            Http http = new Http(cato.port());
+            List<java.util.concurrent.CompletableFuture<JsonNode>> asked = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 20; i++) {
+                    String session = "stampede-" + i;
+                    asked.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> http.query(session, "What is the capital of Australia?"), pool));
+                }
+                List<JsonNode> answers = asked.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+
+                assertThat(answers).allSatisfy(a -> assertThat(a.path("response").asText()).isEqualTo("Canberra."));
+                assertThat(answers).filteredOn(a -> !a.path("cached").asBoolean()).hasSize(1);
+                assertThat(answers).filteredOn(a -> a.path("cached").asBoolean())
+                        .allSatisfy(a -> assertThat(a.path("cache").path("tier").asText()).isEqualTo("exact"));
+            }
+            assertThat(model.calls()).isEqualTo(1);
+
+            JsonNode other = http.query("stampede-x", "What is the capital of Austria?");
+            assertThat(other.path("cached").asBoolean()).isFalse();
+            assertThat(model.calls()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void whenTheFirstAskerGetsNoModelAnswer_theOthersAreAnsweredOnTheirOwn(@TempDir Path data) {
+        try (OpenAiStub model = new OpenAiStub().failingWith(500).delay(java.time.Duration.ofMillis(300));
+             LocalCato cato = start(data, model)) {
+            Http http = new Http(cato.port());
+            List<java.util.concurrent.CompletableFuture<JsonNode>> asked = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String session = "outage-" + i;
+                asked.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> http.query(session, "What is the capital of Peru?")));
+            }
+            List<JsonNode> answers = asked.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+
+            assertThat(answers).allSatisfy(a -> {
+                assertThat(a.path("cached").asBoolean()).isFalse();
+                assertThat(a.path("model").asText()).isEqualTo("memory");
+            });
+            assertThat(model.calls()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void theRunbookCase_pythonProgrammingIsServedFromTheCacheAndJavaIsNot(@TempDir Path data) {
         try (OpenAiStub model = new OpenAiStub().answering("Python is a programming language.");
              LocalCato cato = start(data, model)) {
