@@ -8,7 +8,7 @@
 #     capacity  50,000 concurrent requests over h2c and 10,000 HTTP/1.1 connections, 1 s upstream
 #     chaos [S] [R]  one tier with 5% 5xx, 2% 429, 1% hangs past its 2 s timeout and 10% slow streams, a healthy
 #               tier behind it, R requests/s (default 100) for S seconds (default 600): errors that reach callers
-#     hits R [S]  exact-cache hits at R requests/s for S seconds (default 60)
+#     hits R [S]  exact-cache hits at R requests/s for S seconds (default 60); CATO_BENCH_WARMUP=0 starts cold
 #     wave N [h2c|http1]  one wave of N concurrent requests, 1 s upstream (the capacity runs at another size)
 #     jmh       the hot-path microbenchmarks (HotPathBenchmark), raw output in bench/target/hot-path.json
 #     all       standard, then capacity
@@ -126,7 +126,7 @@ case "$SET" in
   wave) wave "${2:-10000}" "${3:-h2c}" ;;
   hits) start_stub 50; start_cato
     drive "exact-cache hits, $2/s, ${3:-60} s, server ${CATO_BENCH_GC:--XX:+UseParallelGC}" cache-hit 0 --h2c true \
-      --connections 256 --warmup 20000 --warmup-rate 1000 --rate "$2" --seconds "${3:-60}"
+      --connections 256 --warmup "${CATO_BENCH_WARMUP:-20000}" --warmup-rate 1000 --rate "$2" --seconds "${3:-60}"
     stop "$CATO_PID"; stop "$STUB_PID" ;;
   model30) start_stub 50; start_cato
     drive "model path (cache miss), 30/s" model 50 --h2c true --connections 256 --warmup 3000 --warmup-rate 100 --rate 30 --seconds 60

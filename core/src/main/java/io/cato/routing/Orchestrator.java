@@ -129,9 +129,12 @@ public final class Orchestrator {
         Optional<String> pinned = router.pinnedTier(command.model());
         CacheScope scope = CacheScope.of(command.tenant(), command.domain().orElse(DEFAULT_DOMAIN),
                 pinned.orElse(CacheScope.AUTO_MODEL), command.system().orElse(null));
-        SemanticCache.Lookup lookup = cache
-                .map(c -> c.lookup(scope, command.query(), !turns.isEmpty() || !command.history().isEmpty()))
-                .orElse(null);
+        boolean hasTurns = !turns.isEmpty() || !command.history().isEmpty();
+        if (cache.isPresent() && !hasTurns) {
+            // Asked while another request answers the same question: its answer will be in the cache.
+            awaitAnswering(cache.get().entryId(scope, command.query()));
+        }
+        SemanticCache.Lookup lookup = cache.map(c -> c.lookup(scope, command.query(), hasTurns)).orElse(null);
         if (lookup instanceof SemanticCache.Hit hit) {
             if (onDelta != null) {
                 onDelta.accept(hit.answer());
@@ -164,13 +167,7 @@ public final class Orchestrator {
                 mine.complete(null);
             }
         }
-        try {
-            first.get(limits.deadline().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // Answered on its own below.
-        }
+        awaitAnswering(key);
         boolean hasTurns = !prepared.turns().isEmpty() || !command.history().isEmpty();
         SemanticCache.Lookup again = shared.lookup(scope, command.query(), hasTurns);
         if (again instanceof SemanticCache.Hit hit) {
@@ -180,6 +177,21 @@ public final class Orchestrator {
             return finishFromCache(command, hit, prepared.startedNanos());
         }
         return answerMiss(prepared, onDelta, scope, again);
+    }
+
+    /** Waits, up to the request deadline, while another request answers the question with this cache entry id. */
+    private void awaitAnswering(String key) {
+        CompletableFuture<Void> first = answering.get(key);
+        if (first == null) {
+            return;
+        }
+        try {
+            first.get(limits.deadline().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Answered on its own.
+        }
     }
 
     private Answer answerMiss(Prepared prepared, Consumer<String> onDelta, CacheScope scope,
