@@ -247,29 +247,36 @@ public final class CircuitBreakers {
 
     private void count(String tier, boolean failed) {
         Pending unwritten = pending.computeIfAbsent(tier, t -> new Pending());
-        var due = unwritten.add(bucketStart(clock.instant()), failed, clock.instant(), policy.localCacheTtl());
+        Instant now = clock.instant();
+        var due = unwritten.add(bucketStart(now), failed, now, policy.localCacheTtl());
         while (due != null) {
-            BreakerRecord after = null;
-            boolean anyFailed = false;
             try {
-                for (var bucket : due.entrySet()) {
-                    after = store.addCalls(tier, bucket.getKey(), bucket.getValue());
-                    remember(after);
-                    anyFailed |= bucket.getValue().failures() > 0;
-                }
+                write(tier, due);
             } catch (RuntimeException e) {
+                // Whatever part failed, the next outcome may start a write again.
                 unwritten.failed();
                 throw e;
             }
-            Instant now = clock.instant();
-            Set<Instant> stale = after.bucketsBefore(windowStart(now));
-            if (!stale.isEmpty()) {
-                store.discardBuckets(tier, Set.copyOf(stale));
-            }
-            if (anyFailed && after.state() == BreakerState.CLOSED && trips(after, now)) {
-                open(tier, after);
-            }
             due = unwritten.written(clock.instant(), policy.localCacheTtl());
+        }
+    }
+
+    /** Adds the counts to the shared record, drops buckets past the window, and opens the breaker if they trip it. */
+    private void write(String tier, SortedMap<Instant, Counts> due) {
+        BreakerRecord after = null;
+        boolean anyFailed = false;
+        for (var bucket : due.entrySet()) {
+            after = store.addCalls(tier, bucket.getKey(), bucket.getValue());
+            remember(after);
+            anyFailed |= bucket.getValue().failures() > 0;
+        }
+        Instant now = clock.instant();
+        Set<Instant> stale = after.bucketsBefore(windowStart(now));
+        if (!stale.isEmpty()) {
+            store.discardBuckets(tier, Set.copyOf(stale));
+        }
+        if (anyFailed && after.state() == BreakerState.CLOSED && trips(after, now)) {
+            open(tier, after);
         }
     }
 

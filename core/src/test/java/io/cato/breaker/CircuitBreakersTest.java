@@ -240,6 +240,31 @@ class CircuitBreakersTest {
     }
 
     @Test
+    void aWriteThatFailsAfterItsAdd_doesNotStopLaterOutcomesFromBeingWritten() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        java.util.concurrent.atomic.AtomicBoolean discardFails = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CountingStore flaky = new CountingStore(store) {
+            @Override
+            public void discardBuckets(String tier, Set<Instant> bucketStarts) {
+                if (discardFails.getAndSet(false)) {
+                    throw new DependencyUnavailableException("breakers", new IllegalStateException("timed out"));
+                }
+                super.discardBuckets(tier, bucketStarts);
+            }
+        };
+        CircuitBreakers breakers = new CircuitBreakers(flaky, policy, clock);
+        fail(breakers, 1, THROTTLED);
+        clock.advance(policy.window());
+
+        fail(breakers, 1, THROTTLED);
+        fail(breakers, 1, THROTTLED);
+
+        assertThat(discardFails).isFalse();
+        assertThat(flaky.adds.get()).isEqualTo(3);
+        assertThat(store.read(SONNET).countsSince(Instant.EPOCH)).isEqualTo(new BreakerRecord.Counts(2, 2));
+    }
+
+    @Test
     void anExpiredCopy_isReadAgainByOneCall_whileTheOthersUseTheCopy() throws Exception {
         CountingStore counting = new CountingStore(store);
         CircuitBreakers shared = new CircuitBreakers(counting, policy, clock);
