@@ -130,19 +130,17 @@ public final class Orchestrator {
         CacheScope scope = CacheScope.of(command.tenant(), command.domain().orElse(DEFAULT_DOMAIN),
                 pinned.orElse(CacheScope.AUTO_MODEL), command.system().orElse(null));
         boolean hasTurns = !turns.isEmpty() || !command.history().isEmpty();
-        if (cache.isPresent() && !hasTurns) {
+        String entryId = cache.map(c -> c.entryId(scope, command.query())).orElse(null);
+        if (entryId != null && !hasTurns) {
             // Asked while another request answers the same question: its answer will be in the cache.
-            awaitAnswering(cache.get().entryId(scope, command.query()));
+            awaitAnswering(entryId);
         }
         SemanticCache.Lookup lookup = cache.map(c -> c.lookup(scope, command.query(), hasTurns)).orElse(null);
         if (lookup instanceof SemanticCache.Hit hit) {
-            if (onDelta != null) {
-                onDelta.accept(hit.answer());
-            }
-            return finishFromCache(command, hit, started);
+            return finishFromCache(command, hit, onDelta, started);
         }
         if (lookup instanceof SemanticCache.Miss miss && SemanticCache.NO_MATCH.equals(miss.reason())) {
-            return answerOnce(prepared, onDelta, scope, miss);
+            return answerOnce(prepared, onDelta, scope, miss, entryId, hasTurns);
         }
         return answerMiss(prepared, onDelta, scope, lookup);
     }
@@ -153,10 +151,10 @@ public final class Orchestrator {
      * cache. When the first one's answer was not stored (it failed, or only the memory tier answered), or the wait
      * reaches the deadline, the waiting request is answered on its own.
      */
-    private Answer answerOnce(Prepared prepared, Consumer<String> onDelta, CacheScope scope, SemanticCache.Miss miss) {
+    private Answer answerOnce(Prepared prepared, Consumer<String> onDelta, CacheScope scope, SemanticCache.Miss miss,
+                              String key, boolean hasTurns) {
         QueryCommand command = prepared.command();
         SemanticCache shared = cache.orElseThrow();
-        String key = shared.entryId(scope, command.query());
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> first = answering.putIfAbsent(key, mine);
         if (first == null) {
@@ -168,13 +166,9 @@ public final class Orchestrator {
             }
         }
         awaitAnswering(key);
-        boolean hasTurns = !prepared.turns().isEmpty() || !command.history().isEmpty();
         SemanticCache.Lookup again = shared.lookup(scope, command.query(), hasTurns);
         if (again instanceof SemanticCache.Hit hit) {
-            if (onDelta != null) {
-                onDelta.accept(hit.answer());
-            }
-            return finishFromCache(command, hit, prepared.startedNanos());
+            return finishFromCache(command, hit, onDelta, prepared.startedNanos());
         }
         return answerMiss(prepared, onDelta, scope, again);
     }
@@ -297,7 +291,11 @@ public final class Orchestrator {
         return kept;
     }
 
-    private Answer finishFromCache(QueryCommand command, SemanticCache.Hit hit, long started) {
+    /** @param onDelta receives the cached answer as one delta when the caller streams */
+    private Answer finishFromCache(QueryCommand command, SemanticCache.Hit hit, Consumer<String> onDelta, long started) {
+        if (onDelta != null) {
+            onDelta.accept(hit.answer());
+        }
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
                         new TurnDraft(command.query(), hit.answer(), hit.model(), clock.instant(),
