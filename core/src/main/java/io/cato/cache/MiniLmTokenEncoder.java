@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Runs the quantised all-MiniLM-L6-v2 model once per text and returns both the per-token vectors
  * the duplicate verifier aligns and the pooled sentence vector the vector index uses, so a lookup
  * pays for a single model pass. Thread-safe: ONNX Runtime sessions and the tokenizer allow
- * concurrent calls.
+ * concurrent calls. {@link #close()} waits for the encodings under way and frees the native model
+ * only then; an encoding asked for afterwards fails with {@link IllegalStateException} (running
+ * the freed native session would crash the process).
  */
 public final class MiniLmTokenEncoder implements Embedder, AutoCloseable {
 
@@ -26,6 +29,9 @@ public final class MiniLmTokenEncoder implements Embedder, AutoCloseable {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
+    /** Encodings hold the read side; close takes the write side, so it waits for them. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private MiniLmTokenEncoder(int intraOpThreads) throws OrtException, IOException {
         environment = OrtEnvironment.getEnvironment();
@@ -58,6 +64,18 @@ public final class MiniLmTokenEncoder implements Embedder, AutoCloseable {
 
     @Override
     public EncodedQuery encode(String text) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the MiniLM encoder is closed");
+            }
+            return run(text);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private EncodedQuery run(String text) {
         Encoding encoding = tokenizer.encode(text);
         long[] ids = encoding.getIds();
         long[][] inputIds = {ids};
@@ -106,12 +124,21 @@ public final class MiniLmTokenEncoder implements Embedder, AutoCloseable {
 
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
         try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                tokenizer.close();
+            }
         } finally {
-            tokenizer.close();
+            lifecycle.writeLock().unlock();
         }
     }
 }
