@@ -10,7 +10,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors the HTTP layer answers before Cato sees the request (a malformed request line, headers
- * too large) get the same JSON error shape as everything else, never an HTML page.
+ * too large, a request arriving while the server stops) get the same JSON error shape as
+ * everything else, never an HTML page.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -27,10 +28,15 @@ final class JsonErrorHandler extends ErrorHandler {
             case 413 -> "body_too_large";
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
+            case 503 -> "unavailable";
             default -> status >= 500 ? "internal_error" : "http_error";
         };
         String body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"the HTTP request was rejected (" + status + ")\"}}";
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (status == 503) {
+            // The server is stopping: another instance, or this one once restarted, will answer.
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        }
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
         return true;
     }

@@ -22,6 +22,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -30,6 +31,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * on one port. Each request runs on a virtual thread, so a request waiting on a model holds no
  * platform thread; past {@code maxInFlight} requests at once, new ones are answered 429 with
  * {@code retry-after} at once, so memory stays bounded by the limit times one request's share.
+ * {@link #close()} stops accepting, answers new requests on open connections 503, and waits up to
+ * {@link #DRAIN_MILLIS} for the requests under way to be answered before it closes connections.
  */
 public final class LocalServer implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -37,6 +40,8 @@ public final class LocalServer implements AutoCloseable {
     private static final int ACCEPT_QUEUE = 8192;
     /** HTTP/2 streams one connection may have open at once. */
     static final int STREAMS_PER_CONNECTION = 256;
+    /** How long stopping waits for requests under way: longer than the slowest tier's default time-out. */
+    public static final long DRAIN_MILLIS = 25_000;
     private final Server server;
     private final ServerConnector connector;
     private final ApiHandler handler;
@@ -65,7 +70,8 @@ public final class LocalServer implements AutoCloseable {
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
         server.addConnector(connector);
         this.handler = new ApiHandler(api, maxBodyBytes, maxInFlight);
-        server.setHandler(handler);
+        server.setHandler(new GracefulHandler(handler));
+        server.setStopTimeout(DRAIN_MILLIS);
         server.setErrorHandler(new JsonErrorHandler());
     }
 
