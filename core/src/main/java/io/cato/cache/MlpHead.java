@@ -6,13 +6,18 @@ import java.io.IOException;
 
 /**
  * A one-hidden-layer ReLU network over a standardised {@link InteractionVector}; returns log-odds.
- * Weights are stored row-major, one row of {@code inputs} weights per hidden unit.
+ * Weights are stored row-major, one row of {@code inputs} weights per hidden unit. Scoring walks a
+ * transposed copy, input by input, updating every hidden unit at once: the loop over hidden units
+ * has no carried dependency, so it runs in SIMD lanes, and each unit still adds its terms in input
+ * order, so the scores are bit-for-bit those of the row-major sum.
  */
 final class MlpHead implements InteractionHead {
 
     private final float[] mean;
     private final float[] scale;
     private final float[] hiddenWeights;
+    /** {@code hiddenWeights} transposed: {@code hidden} weights per input. */
+    private final float[] weightsByInput;
     private final float[] hiddenBias;
     private final float[] outputWeights;
     private final float outputBias;
@@ -25,6 +30,7 @@ final class MlpHead implements InteractionHead {
         this.mean = mean;
         this.scale = scale;
         this.hiddenWeights = hiddenWeights;
+        this.weightsByInput = transpose(hiddenWeights, hiddenBias.length, mean.length);
         this.hiddenBias = hiddenBias;
         this.outputWeights = outputWeights;
         this.outputBias = outputBias;
@@ -33,17 +39,30 @@ final class MlpHead implements InteractionHead {
     @Override
     public double logOdds(float[] x) {
         float[] z = standardise(x, mean, scale);
-        double out = outputBias;
-        int inputs = mean.length;
-        for (int h = 0; h < hiddenBias.length; h++) {
-            float a = hiddenBias[h];
-            int row = h * inputs;
-            for (int i = 0; i < inputs; i++) {
-                a += hiddenWeights[row + i] * z[i];
+        int hidden = hiddenBias.length;
+        float[] a = hiddenBias.clone();
+        for (int i = 0; i < z.length; i++) {
+            float zi = z[i];
+            int row = i * hidden;
+            for (int h = 0; h < hidden; h++) {
+                a[h] += weightsByInput[row + h] * zi;
             }
-            out += outputWeights[h] * Math.max(a, 0f);
+        }
+        double out = outputBias;
+        for (int h = 0; h < hidden; h++) {
+            out += outputWeights[h] * Math.max(a[h], 0f);
         }
         return out;
+    }
+
+    private static float[] transpose(float[] rowMajor, int rows, int columns) {
+        float[] t = new float[rowMajor.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                t[c * rows + r] = rowMajor[r * columns + c];
+            }
+        }
+        return t;
     }
 
     static float[] standardise(float[] x, float[] mean, float[] scale) {
