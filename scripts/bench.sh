@@ -10,7 +10,8 @@
 #               tier behind it, R requests/s (default 100) for S seconds (default 600): errors that reach callers
 #     hits R [S]  exact-cache hits at R requests/s for S seconds (default 60); CATO_BENCH_WARMUP=0 starts cold
 #     wave N [h2c|http1]  one wave of N concurrent requests, 1 s upstream (the capacity runs at another size)
-#     jmh       the hot-path microbenchmarks (HotPathBenchmark), raw output in bench/target/hot-path.json
+#     jmh [RE]  the hot-path microbenchmarks (HotPathBenchmark, or those matching RE, e.g.
+#               HotPathBenchmark.verifierScore), raw output in bench/target/hot-path.json
 #     all       standard, then capacity
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +19,7 @@ SET="${1:-standard}"
 if [ "$SET" = jmh ]; then
   cd "$ROOT/bench"
   exec java --enable-native-access=ALL-UNNAMED -cp "target/classes:$(cat target/runtime-classpath.txt)" \
-    org.openjdk.jmh.Main HotPathBenchmark -rf json -rff target/hot-path.json
+    org.openjdk.jmh.Main "${2:-HotPathBenchmark}" -rf json -rff target/hot-path.json
 fi
 OUT="$ROOT/docs/bench"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cato-bench.XXXXXX")"
@@ -136,7 +137,7 @@ case "$SET" in
   capacity) capacity ;;
   chaos) chaos "${2:-600}" "${3:-100}" ;;
   all) workloads 60 30; capacity ;;
-  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS [RATE]]|hits RATE [SECONDS]|wave N [h2c|http1]|jmh|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS [RATE]]|hits RATE [SECONDS]|wave N [h2c|http1]|jmh [RE]|all]" >&2; exit 2 ;;
 esac
 cat "$WORK/results.jsonl" >> "$RESULTS"
 python3 "$ROOT/scripts/bench_report.py" "$RESULTS" "$OUT"

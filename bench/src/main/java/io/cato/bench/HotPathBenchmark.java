@@ -13,6 +13,9 @@ import io.cato.breaker.BreakerGuardedModelClient;
 import io.cato.breaker.BreakerPolicy;
 import io.cato.breaker.CircuitBreakers;
 import io.cato.breaker.InMemoryBreakerStore;
+import io.cato.cache.DuplicateVerifier;
+import io.cato.cache.EncodedQuery;
+import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.idempotency.InMemoryIdempotencyStore;
 import io.cato.model.ChatMessage;
 import io.cato.model.ModelClient;
@@ -59,8 +62,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The per-request work of the answer path apart from the stores and the model, each on its own:
  * classifying a query from its embedding, fitting a 50-turn conversation into a tier's history
  * budget, checking a circuit breaker (its shared state read from the local copy, as between
- * refreshes), parsing a query request, and one whole request through {@link CatoApi} with
- * in-memory stores and an instant model tier, its response written to bytes.
+ * refreshes), judging one cache candidate with the duplicate verifier, parsing a query request,
+ * and one whole request through {@link CatoApi} with in-memory stores and an instant model tier,
+ * its response written to bytes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
@@ -82,6 +86,9 @@ public class HotPathBenchmark {
     private ApiRequest parsedRequest;
     private CatoApi api;
     private ApiRequest statelessRequest;
+    private DuplicateVerifier verifier;
+    private EncodedQuery storedQuestion;
+    private EncodedQuery newQuestion;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -112,6 +119,11 @@ public class HotPathBenchmark {
         statelessRequest = ApiRequest.of("POST", "/api/cato/query", Map.of("content-type", "application/json"),
                 "{\"query\":\"How do I reverse a linked list in Java without recursion?\"}"
                         .getBytes(StandardCharsets.UTF_8));
+        verifier = DuplicateVerifier.loadDefault();
+        try (MiniLmTokenEncoder encoder = MiniLmTokenEncoder.load(1)) {
+            storedQuestion = encoder.encode("How do I reverse a singly linked list in Java without using recursion?");
+            newQuestion = encoder.encode("How do I reverse a linked list in Java without recursion?");
+        }
     }
 
     private CatoApi inMemoryApi() {
@@ -139,6 +151,12 @@ public class HotPathBenchmark {
     @Benchmark
     public Classification classification() {
         return classifier.classify("How do I reverse a linked list in Java without recursion?", embedding);
+    }
+
+    /** One cache candidate judged: pair features, the network head and the boosted trees (MiniLM excluded). */
+    @Benchmark
+    public double verifierScore() {
+        return verifier.score(storedQuestion, newQuestion);
     }
 
     @Benchmark
