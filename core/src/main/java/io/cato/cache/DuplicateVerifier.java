@@ -103,6 +103,10 @@ public final class DuplicateVerifier {
         return featureNames;
     }
 
+    BoostedTrees trees() {
+        return model;
+    }
+
     double[] featuresOf(EncodedQuery stored, EncodedQuery query) {
         return features.compute(stored, query);
     }
