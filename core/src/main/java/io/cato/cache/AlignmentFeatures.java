@@ -17,11 +17,15 @@ final class AlignmentFeatures {
     }
 
     void addTo(FeatureVector out, EncodedQuery a, EncodedQuery b) {
+        addTo(out, a, b, TokenDots.of(a, b));
+    }
+
+    void addTo(FeatureVector out, EncodedQuery a, EncodedQuery b, TokenDots dots) {
         out.add("pooled_cosine", pooledCosine(a, b));
-        out.add("cls_similarity", a.tokenSimilarity(0, b, 0));
+        out.add("cls_similarity", dots.similarity(a, 0, b, 0));
         int[] ia = contentTokens(a);
         int[] ib = contentTokens(b);
-        float[][] sim = similarities(a, ia, b, ib);
+        float[][] sim = similarities(dots, a, ia, b, ib);
         Direction ab = Direction.of(sim, ia, a, ib, b, weights, false);
         Direction ba = Direction.of(sim, ib, b, ia, a, weights, true);
         out.addBoth("align_mean", ab.mean, ba.mean);
@@ -66,11 +70,11 @@ final class AlignmentFeatures {
         return java.util.Arrays.copyOf(kept, n);
     }
 
-    private static float[][] similarities(EncodedQuery a, int[] ia, EncodedQuery b, int[] ib) {
+    private static float[][] similarities(TokenDots dots, EncodedQuery a, int[] ia, EncodedQuery b, int[] ib) {
         float[][] sim = new float[ia.length][ib.length];
         for (int i = 0; i < ia.length; i++) {
             for (int j = 0; j < ib.length; j++) {
-                sim[i][j] = a.tokenSimilarity(ia[i], b, ib[j]);
+                sim[i][j] = dots.similarity(a, ia[i], b, ib[j]);
             }
         }
         return sim;

@@ -86,7 +86,21 @@ public final class EncodedQuery {
         for (int d = 0; d < DIMENSION; d++) {
             dot += tokenVectors[a + d] * other.tokenVectors[b + d];
         }
+        return similarityOfDot(dot, i, other, j);
+    }
+
+    /** {@link #tokenSimilarity} from the integer dot product of the two quantised vectors. */
+    float similarityOfDot(int dot, int i, EncodedQuery other, int j) {
         return dot * tokenScales[i] * other.tokenScales[j];
+    }
+
+    /** The quantised token vectors widened to int, token after token ({@link #DIMENSION} values each). */
+    int[] widenedTokenVectors() {
+        int[] wide = new int[tokenVectors.length];
+        for (int k = 0; k < wide.length; k++) {
+            wide[k] = tokenVectors[k];
+        }
+        return wide;
     }
 
     /** Writes the de-quantised unit vector of one token into {@code into}. */

@@ -19,6 +19,10 @@ final class InteractionVector {
     }
 
     float[] compute(EncodedQuery a, EncodedQuery b) {
+        return compute(a, b, TokenDots.of(a, b));
+    }
+
+    float[] compute(EncodedQuery a, EncodedQuery b, TokenDots dots) {
         float[] out = new float[SIZE];
         for (int d = 0; d < D; d++) {
             float u = a.pooledComponent(d);
@@ -28,8 +32,8 @@ final class InteractionVector {
         }
         float[] ra = new float[D];
         float[] rb = new float[D];
-        residual(a, b, ra);
-        residual(b, a, rb);
+        residual(a, b, dots, ra);
+        residual(b, a, dots, rb);
         for (int d = 0; d < D; d++) {
             out[2 * D + d] = ra[d] + rb[d];
             out[3 * D + d] = Math.abs(ra[d] - rb[d]);
@@ -38,7 +42,7 @@ final class InteractionVector {
     }
 
     /** Adds to {@code residual} each of {@code from}'s token vectors weighted by idf × (1 − best similarity in {@code to}). */
-    private void residual(EncodedQuery from, EncodedQuery to, float[] residual) {
+    private void residual(EncodedQuery from, EncodedQuery to, TokenDots dots, float[] residual) {
         float[] vector = new float[D];
         for (int i = 0; i < from.tokenCount(); i++) {
             if (weights.ignored(from.tokenId(i))) {
@@ -47,7 +51,7 @@ final class InteractionVector {
             float best = -1;
             for (int j = 0; j < to.tokenCount(); j++) {
                 if (!weights.ignored(to.tokenId(j))) {
-                    best = Math.max(best, from.tokenSimilarity(i, to, j));
+                    best = Math.max(best, dots.similarity(from, i, to, j));
                 }
             }
             float w = weights.idf(from.tokenId(i)) * (1 - Math.max(best, 0));

@@ -34,10 +34,11 @@ final class PairFeatures {
 
     private FeatureVector collect(EncodedQuery stored, EncodedQuery query) {
         FeatureVector out = new FeatureVector();
-        alignment.addTo(out, stored, query);
+        TokenDots dots = TokenDots.of(stored, query);
+        alignment.addTo(out, stored, query, dots);
         lexical.addTo(out, stored, new ParsedText(stored.text()), query, new ParsedText(query.text()));
         if (head != null) {
-            out.add(HEAD_FEATURE, head.logOdds(interaction.compute(stored, query)));
+            out.add(HEAD_FEATURE, head.logOdds(interaction.compute(stored, query, dots)));
         }
         return out;
     }
