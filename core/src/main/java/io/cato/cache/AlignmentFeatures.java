@@ -16,10 +16,6 @@ final class AlignmentFeatures {
         this.weights = weights;
     }
 
-    void addTo(FeatureVector out, EncodedQuery a, EncodedQuery b) {
-        addTo(out, a, b, TokenDots.of(a, b));
-    }
-
     void addTo(FeatureVector out, EncodedQuery a, EncodedQuery b, TokenDots dots) {
         out.add("pooled_cosine", pooledCosine(a, b));
         out.add("cls_similarity", dots.similarity(a, 0, b, 0));

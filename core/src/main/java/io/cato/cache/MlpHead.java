@@ -15,8 +15,7 @@ final class MlpHead implements InteractionHead {
 
     private final float[] mean;
     private final float[] scale;
-    private final float[] hiddenWeights;
-    /** {@code hiddenWeights} transposed: {@code hidden} weights per input. */
+    /** The row-major weights transposed: {@code hidden} weights per input. */
     private final float[] weightsByInput;
     private final float[] hiddenBias;
     private final float[] outputWeights;
@@ -29,7 +28,6 @@ final class MlpHead implements InteractionHead {
         }
         this.mean = mean;
         this.scale = scale;
-        this.hiddenWeights = hiddenWeights;
         this.weightsByInput = transpose(hiddenWeights, hiddenBias.length, mean.length);
         this.hiddenBias = hiddenBias;
         this.outputWeights = outputWeights;
@@ -55,11 +53,12 @@ final class MlpHead implements InteractionHead {
         return out;
     }
 
-    private static float[] transpose(float[] rowMajor, int rows, int columns) {
-        float[] t = new float[rowMajor.length];
+    /** A {@code rows} x {@code columns} row-major matrix transposed, row-major again. */
+    private static float[] transpose(float[] matrix, int rows, int columns) {
+        float[] t = new float[matrix.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < columns; c++) {
-                t[c * rows + r] = rowMajor[r * columns + c];
+                t[c * rows + r] = matrix[r * columns + c];
             }
         }
         return t;
@@ -79,7 +78,7 @@ final class MlpHead implements InteractionHead {
         out.writeInt(hiddenBias.length);
         writeFloats(out, mean);
         writeFloats(out, scale);
-        writeFloats(out, hiddenWeights);
+        writeFloats(out, transpose(weightsByInput, mean.length, hiddenBias.length));
         writeFloats(out, hiddenBias);
         writeFloats(out, outputWeights);
         out.writeFloat(outputBias);

@@ -41,21 +41,13 @@ final class TokenDots {
         return sum;
     }
 
-    EncodedQuery first() {
-        return a;
-    }
-
-    EncodedQuery second() {
-        return b;
-    }
-
-    /** As {@code first().tokenSimilarity(i, second(), j)}. */
-    float similarity(int i, int j) {
+    /** As {@code a.tokenSimilarity(i, b, j)}. */
+    private float similarity(int i, int j) {
         return a.similarityOfDot(dots[i * columns + j], i, b, j);
     }
 
-    /** As {@code second().tokenSimilarity(j, first(), i)}: the same pair seen from the second question. */
-    float reverseSimilarity(int j, int i) {
+    /** As {@code b.tokenSimilarity(j, a, i)}: the same pair seen from the second question. */
+    private float reverseSimilarity(int j, int i) {
         return b.similarityOfDot(dots[i * columns + j], j, a, i);
     }
 

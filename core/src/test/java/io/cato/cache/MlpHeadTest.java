@@ -40,4 +40,26 @@ class MlpHeadTest {
         }
         return values;
     }
+
+    @Test
+    void writtenWeights_areTheRowMajorOnes_andReadBackScoreTheSame() throws java.io.IOException {
+        Random random = new Random(5);
+        int inputs = 12;
+        int hidden = 5;
+        float[] weights = floats(random, inputs * hidden);
+        MlpHead head = new MlpHead(floats(random, inputs), floats(random, inputs), weights, floats(random, hidden),
+                floats(random, hidden), -0.5f);
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        head.writeTo(new java.io.DataOutputStream(bytes));
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        in.skipNBytes(2 * Integer.BYTES + 2L * inputs * Float.BYTES);
+        for (float w : weights) {
+            assertThat(in.readFloat()).isEqualTo(w);
+        }
+        MlpHead back = MlpHead.readFrom(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        float[] x = floats(random, inputs);
+        assertThat(back.logOdds(x)).isEqualTo(head.logOdds(x));
+    }
 }

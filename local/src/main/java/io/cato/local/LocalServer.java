@@ -41,7 +41,7 @@ public final class LocalServer implements AutoCloseable {
     /** HTTP/2 streams one connection may have open at once. */
     static final int STREAMS_PER_CONNECTION = 256;
     /** How long stopping waits for requests under way: longer than the slowest tier's default time-out. */
-    public static final long DRAIN_MILLIS = 25_000;
+    static final long DRAIN_MILLIS = 25_000;
     private final Server server;
     private final ServerConnector connector;
     private final ApiHandler handler;
