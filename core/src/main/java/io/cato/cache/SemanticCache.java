@@ -33,13 +33,13 @@ public final class SemanticCache {
                       Duration age, double similarity, double verifierScore) implements Lookup {
     }
 
+    /** The reason of a miss after a full lookup: neither tier had an answer for the question. */
+    public static final String NO_MATCH = "no_match";
+
     /**
      * Nothing to serve; {@code encoding} is the question's encoding when one was computed, for
      * {@link #store}; {@code bestScore} the highest verifier score among the candidates (0 when none).
      */
-    /** The reason of a miss after a full lookup: neither tier had an answer for the question. */
-    public static final String NO_MATCH = "no_match";
-
     public record Miss(Optional<EncodedQuery> encoding, String reason, double bestScore) implements Lookup {
     }
 
