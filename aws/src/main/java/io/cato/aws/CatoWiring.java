@@ -192,18 +192,21 @@ public final class CatoWiring {
         Optional<Router.Classifying> classifying = embedder.filter(e -> classifiesQueries(settings))
                 .map(e -> new Router.Classifying(QueryClassifier.loadDefault(), e));
         var router = new Router(tiers, settings.routing(), classifying);
-        var orchestrator = new Orchestrator(sessions, router, stats, clock, new Orchestrator.Limits(
-                settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7, settings.requestTimeout()), cache,
-                extras.memory());
+        var orchestrator = Orchestrator.builder(sessions, router).stats(stats).clock(clock)
+                .limits(new Orchestrator.Limits(settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7,
+                        settings.requestTimeout(), settings.limits().memoryReserve(),
+                        settings.limits().maxQueryBytes()))
+                .cache(cache).memory(extras.memory()).build();
         var idempotencyStore = new PowertoolsIdempotencyStore(dynamo, settings.tables().idempotency(),
                 settings.idempotencyWindow(), mapper, clock);
-        var idempotency = new Idempotency(idempotencyStore, settings.requestTimeout().plus(Duration.ofSeconds(5)));
+        var idempotency = new Idempotency(idempotencyStore);
         List<HealthCheck> checks = List.of(new DynamoDbHealthCheck(dynamo, settings.tables().sessions()),
                 new DynamoDbHealthCheck(dynamo, settings.tables().idempotency()),
                 new DynamoDbHealthCheck(dynamo, settings.tables().breakers()));
         return new CatoApi(new CatoApi.Parts(mapper, orchestrator, tiers, idempotency, rollout,
                 legacy(settings, http, mapper), new AdminAuth(settings.adminToken()), checks, stats, clock,
-                settings.maxBodyBytes(), settings.requestTimeout(), breakers), extras.adminActions());
+                settings.maxBodyBytes(), new CatoApi.Deadlines(settings.requestTimeout(),
+                        settings.limits().streamTimeout()), breakers), extras.adminActions());
     }
 
     /**

@@ -27,6 +27,7 @@ import io.cato.model.TokenUsage;
 import io.cato.rollout.FixedRolloutFlag;
 import io.cato.routing.Classification;
 import io.cato.routing.Orchestrator;
+import io.cato.routing.Router;
 import io.cato.routing.QueryClassifier;
 import io.cato.routing.Tier;
 import io.cato.routing.Tiers;
@@ -140,12 +141,12 @@ public class HotPathBenchmark {
         Tiers tiers = new Tiers(List.of(BreakerGuardedModelClient.guard(new Tier(config, instant), breakers)),
                 List.of("shadow", "memory"));
         ServiceStats stats = new ServiceStats();
-        Orchestrator orchestrator = new Orchestrator(new InMemorySessionStore(), tiers, stats, clock,
-                new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5)));
+        Orchestrator orchestrator = Orchestrator.builder(new InMemorySessionStore(), Router.chainOrder(tiers))
+                .stats(stats).clock(clock).limits(new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5))).build();
         return new CatoApi(new CatoApi.Parts(mapper, orchestrator, tiers,
-                new Idempotency(new InMemoryIdempotencyStore(clock, Duration.ofHours(1)), Duration.ofSeconds(10)),
+                new Idempotency(new InMemoryIdempotencyStore(clock, Duration.ofHours(1))),
                 new FixedRolloutFlag(100), Optional.empty(), new AdminAuth(Optional.of("bench")), List.of(), stats,
-                clock, 1_048_576, Duration.ofSeconds(5), breakers));
+                clock, 1_048_576, CatoApi.Deadlines.of(Duration.ofSeconds(5)), breakers));
     }
 
     @Benchmark

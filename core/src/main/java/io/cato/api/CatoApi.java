@@ -3,6 +3,7 @@ package io.cato.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.breaker.CircuitBreakers;
+import io.cato.model.Deadline;
 import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutDecider;
 import io.cato.rollout.RolloutFlag;
@@ -24,13 +25,26 @@ import java.util.regex.Pattern;
 public final class CatoApi {
     public static final String DEFAULT_TENANT = "default";
     private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
+    /** Paths that name the same operation as another; idempotency keys are scoped by the operation. */
+    private static final java.util.Map<String, String> ALIASES = java.util.Map.of("/chat/completions", "/v1/chat/completions");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** Everything the API is built from; assembled by each deployment's wiring. */
     public record Parts(ObjectMapper mapper, Orchestrator orchestrator, Tiers tiers, Idempotency idempotency,
                         RolloutFlag rollout, Optional<LegacyRoute> legacy, AdminAuth adminAuth,
                         List<HealthCheck> healthChecks, ServiceStats stats, Clock clock, int maxBodyBytes,
-                        Duration deadline, CircuitBreakers breakers) {
+                        Deadlines deadlines, CircuitBreakers breakers) {
+    }
+
+    /**
+     * How long a request may take, from the moment it is handed in: a whole answer, or a streamed one (whose chunks
+     * must still come no further apart than the answering tier's time-out). An edge that must answer sooner (Lambda,
+     * before the function's time-out) sets an earlier deadline on the request itself.
+     */
+    public record Deadlines(Duration whole, Duration streamed) {
+        public static Deadlines of(Duration whole) {
+            return new Deadlines(whole, whole);
+        }
     }
 
     private final Parts parts;
@@ -60,7 +74,7 @@ public final class CatoApi {
         this.reader = new RequestReader(parts.mapper(), parts.maxBodyBytes());
         this.errors = new ErrorResponses(parts.mapper());
         this.rollout = new RolloutDecider(parts.rollout());
-        this.query = new QueryEndpoint(parts.mapper(), parts.orchestrator(), parts.deadline());
+        this.query = new QueryEndpoint(parts.mapper(), parts.orchestrator());
         this.chat = new ChatCompletionsEndpoint(parts.mapper(), parts.orchestrator(), parts.clock());
         this.admin = new AdminEndpoints(parts.mapper(), parts.healthChecks(), parts.stats(), parts.rollout(),
                 parts.tiers().chain(), parts.breakers(), parts.orchestrator().cache());
@@ -81,11 +95,18 @@ public final class CatoApi {
         return errors;
     }
 
+    /** The operation a path names: trailing slashes and aliases do not make another one. */
+    static String operation(String path) {
+        String trimmed = path.length() > 1 ? TRAILING_SLASHES.matcher(path).replaceAll("") : path;
+        String canonical = trimmed.isEmpty() ? "/" : trimmed;
+        return ALIASES.getOrDefault(canonical, canonical);
+    }
+
     private ApiResponse route(ApiRequest request) {
-        String path = request.path().length() > 1 ? TRAILING_SLASHES.matcher(request.path()).replaceAll("") : request.path();
+        String path = operation(request.path());
         return switch (path) {
-            case "/api/cato/query" -> post(request, () -> query(request));
-            case "/v1/chat/completions", "/chat/completions" -> post(request, () -> chat(request));
+            case "/api/cato/query" -> post(request, () -> query(path, request));
+            case "/v1/chat/completions" -> post(request, () -> chat(path, request));
             case "/api/admin/cato/health" -> get(request, admin::health);
             case "/api/admin/cato/status" -> get(request, admin::status);
             case "/api/admin/cato/cache/purge" -> post(request, () -> {
@@ -122,28 +143,36 @@ public final class CatoApi {
         return action.get();
     }
 
-    private ApiResponse query(ApiRequest request) {
+    private ApiResponse query(String operation, ApiRequest request) {
         String tenant = tenant(request);
         JsonNode body = reader.jsonObject(request);
         var command = query.parse(tenant, request, body);
+        Deadline deadline = deadlineFor(request, false);
         Optional<String> key = parts.idempotency().keyOf(request);
         Optional<LegacyRoute> legacy = legacyFor(command.session().map(s -> s.storageKey()));
         Supplier<ApiResponse> work = legacy.isPresent()
-                ? () -> { parts.stats().recordLegacy(); return query.serveLegacy(command, legacy.get().client()); }
-                : () -> query.serve(command);
-        return key.map(k -> parts.idempotency().run(tenant, k, request, work)).orElseGet(work);
+                ? () -> { parts.stats().recordLegacy(); return query.serveLegacy(command, legacy.get(), deadline); }
+                : () -> query.serve(command, deadline);
+        return key.map(k -> parts.idempotency().run(tenant, operation, k, request, deadline, work)).orElseGet(work);
     }
 
-    private ApiResponse chat(ApiRequest request) {
+    private ApiResponse chat(String operation, ApiRequest request) {
         String tenant = tenant(request);
         JsonNode body = reader.jsonObject(request);
         var parsed = chat.parse(tenant, request, body);
+        Deadline deadline = deadlineFor(request, parsed.stream());
         Optional<String> key = parts.idempotency().keyOf(request);
         Optional<LegacyRoute> legacy = legacyFor(parsed.command().session().map(s -> s.storageKey()));
         Supplier<ApiResponse> work = legacy.isPresent()
                 ? () -> { parts.stats().recordLegacy(); return legacy.get().forwardChatCompletion(request); }
-                : () -> chat.serve(parsed);
-        return key.map(k -> parts.idempotency().run(tenant, k, request, work)).orElseGet(work);
+                : () -> chat.serve(parsed, deadline);
+        return key.map(k -> parts.idempotency().run(tenant, operation, k, request, deadline, work)).orElseGet(work);
+    }
+
+    /** The request's deadline: its own budget from now, or the edge's deadline when that comes first. */
+    private Deadline deadlineFor(ApiRequest request, boolean streamed) {
+        Duration budget = streamed ? parts.deadlines().streamed() : parts.deadlines().whole();
+        return request.edgeDeadline().map(edge -> edge.within(budget)).orElseGet(() -> Deadline.after(budget));
     }
 
     private Optional<LegacyRoute> legacyFor(Optional<String> stickyKey) {

@@ -3,14 +3,15 @@ package io.cato.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.model.CallerGoneException;
 import io.cato.model.ChatMessage;
+import io.cato.model.Deadline;
 import io.cato.routing.Answer;
 import io.cato.routing.Orchestrator;
 import io.cato.routing.QueryCommand;
 import io.cato.session.SessionKey;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -110,20 +111,27 @@ final class ChatCompletionsEndpoint {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "message content must be a string or an array of text parts");
     }
 
-    ApiResponse serve(ChatRequest request) {
+    ApiResponse serve(ChatRequest request, Deadline deadline) {
         // Checked before any answer starts, so a stream never opens for a model that does not exist.
         orchestrator.router().pinnedTier(request.command().model());
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = clock.instant().getEpochSecond();
+        Orchestrator.Prepared prepared = orchestrator.prepare(request.command(), deadline);
         if (!request.stream()) {
-            Answer answer = orchestrator.answer(request.command(), null);
-            return ApiResponse.json(200, completion(id, created, answer).toString());
+            Answer answer = orchestrator.answer(prepared, null);
+            ApiResponse response = ApiResponse.json(200, completion(id, created, answer).toString());
+            return answer.degraded() ? response.notReplayable() : response;
         }
-        Orchestrator.Prepared prepared = orchestrator.prepare(request.command());
-        return ApiResponse.eventStream(out -> stream(prepared, id, created, out));
+        ResponseOutcome outcome = ResponseOutcome.replayable();
+        return ApiResponse.eventStream(out -> stream(prepared, id, created, out, outcome), outcome);
     }
 
-    private void stream(Orchestrator.Prepared prepared, String id, long created, OutputStream out) {
+    /**
+     * Writes the answer as it comes. A stream that breaks off ends with an error event, and one whose caller went
+     * away ends at once (its tier's call was cancelled); neither, nor a degraded answer, is replayed to a retry.
+     */
+    private void stream(Orchestrator.Prepared prepared, String id, long created, OutputStream out,
+                        ResponseOutcome outcome) {
         try {
             Answer answer = orchestrator.answer(prepared, delta -> {
                 ObjectNode chunk = chunk(id, created, "cato");
@@ -131,17 +139,28 @@ final class ChatCompletionsEndpoint {
                         .putObject("delta").put("role", "assistant").put("content", delta);
                 event(out, chunk.toString());
             });
+            if (answer.degraded()) {
+                outcome.keepFromReplay();
+            }
             ObjectNode last = chunk(id, created, answer.model());
             last.withArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("delta");
             last.set("usage", usage(answer));
             last.set("cato", cato(answer));
             event(out, last.toString());
+            event(out, "[DONE]");
+        } catch (CallerGoneException gone) {
+            outcome.keepFromReplay();
         } catch (RuntimeException e) {
+            outcome.keepFromReplay();
             ObjectNode error = mapper.createObjectNode();
             error.putObject("error").put("code", "stream_interrupted").put("message", "the answer broke off; retry");
-            event(out, error.toString());
+            try {
+                event(out, error.toString());
+                event(out, "[DONE]");
+            } catch (CallerGoneException gone) {
+                // Nobody is left to tell.
+            }
         }
-        event(out, "[DONE]");
     }
 
     private static void event(OutputStream out, String data) {
@@ -149,7 +168,7 @@ final class ChatCompletionsEndpoint {
             out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new CallerGoneException(e);
         }
     }
 

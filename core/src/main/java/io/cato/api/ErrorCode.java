@@ -11,6 +11,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
     IDEMPOTENCY_IN_PROGRESS(409, "idempotency_in_progress"),
     BODY_TOO_LARGE(413, "body_too_large"),
+    QUERY_TOO_LARGE(413, "query_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused"),
     TOO_MANY_REQUESTS(429, "too_many_requests"),

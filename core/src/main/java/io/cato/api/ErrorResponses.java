@@ -2,6 +2,7 @@ package io.cato.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.routing.QueryTooLargeException;
 import io.cato.routing.UnknownModelException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -20,6 +21,8 @@ public final class ErrorResponses {
             case ApiException api -> of(api.code(), api.getMessage());
             case UnknownModelException unknown -> of(ErrorCode.UNKNOWN_MODEL, "model '" + unknown.model()
                     + "' is neither a deployed tier nor \"auto\"");
+            case QueryTooLargeException large -> of(ErrorCode.QUERY_TOO_LARGE, large.getMessage()
+                    + " (send it without a session, or shorten it)");
             case DependencyUnavailableException dep -> {
                 LOG.log(Level.WARNING, "dependency unavailable: {0} ({1})",
                         new Object[] {dep.dependency(), String.valueOf(dep.getCause())});

@@ -3,6 +3,10 @@ package io.cato.api;
 import io.cato.idempotency.Claim;
 import io.cato.idempotency.IdempotencyStore;
 import io.cato.idempotency.StoredResponse;
+import io.cato.model.Deadline;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,20 +14,24 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Serves a request at most once per {@code Idempotency-Key}: a repeat replays the stored bytes,
- * a concurrent duplicate gets a 409, and nothing is stored for a failed attempt.
+ * Serves a request at most once per {@code Idempotency-Key}: a repeat replays the stored bytes, a concurrent
+ * duplicate gets a 409, and nothing is stored for an attempt that failed, broke off or was answered by the memory
+ * tier in place of a model. A claim is held in progress for the request's whole deadline and a margin, so a request
+ * still being answered is never run a second time. A streamed answer streams to its caller while a copy is kept.
  */
 public final class Idempotency {
+    private static final Logger LOG = Logger.getLogger(Idempotency.class.getName());
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    /** Beyond the deadline: what answering still does after it (recording the turn, storing the response). */
+    static final Duration IN_PROGRESS_MARGIN = Duration.ofSeconds(5);
     private final IdempotencyStore store;
-    private final Duration inProgressFor;
 
-    public Idempotency(IdempotencyStore store, Duration inProgressFor) {
+    public Idempotency(IdempotencyStore store) {
         this.store = store;
-        this.inProgressFor = inProgressFor;
     }
 
     /** Checks the header before any work is done, so a bad key rejects the request untouched. */
@@ -35,9 +43,15 @@ public final class Idempotency {
         return key;
     }
 
-    public ApiResponse run(String tenant, String key, ApiRequest request, Supplier<ApiResponse> work) {
-        String scopedKey = tenant + "#" + request.path() + "#" + key;
+    /**
+     * @param operation the operation the request names, independent of how its path was spelled (a trailing slash,
+     *                  an alias), so that one key means one execution of it
+     */
+    public ApiResponse run(String tenant, String operation, String key, ApiRequest request, Deadline deadline,
+                           Supplier<ApiResponse> work) {
+        String scopedKey = tenant + "#" + operation + "#" + key;
         String payloadHash = sha256(request.body());
+        Duration inProgressFor = deadline.remaining().plus(IN_PROGRESS_MARGIN);
         return switch (store.claim(scopedKey, payloadHash, inProgressFor)) {
             case Claim.Completed completed -> replay(completed.response());
             case Claim.InProgress ignored -> throw new ApiException(ErrorCode.IDEMPOTENCY_IN_PROGRESS,
@@ -50,21 +64,55 @@ public final class Idempotency {
 
     private ApiResponse runOnce(String key, String payloadHash, Supplier<ApiResponse> work) {
         ApiResponse response;
-        byte[] body;
         try {
             response = work.get();
+        } catch (RuntimeException e) {
+            store.release(key, payloadHash);
+            throw e;
+        }
+        if (response.streaming()) {
+            return response.withBody(out -> writeAndKeep(response, out, key, payloadHash));
+        }
+        byte[] body;
+        try {
             body = response.bodyBytes();
         } catch (RuntimeException e) {
             store.release(key, payloadHash);
             throw e;
         }
-        if (response.status() / 100 == 2) {
-            store.complete(key, payloadHash, new StoredResponse(response.status(), response.contentType(),
-                    new String(body, StandardCharsets.UTF_8)));
-        } else {
-            store.release(key, payloadHash);
+        settle(response, body, key, payloadHash);
+        return response.withBody(out -> out.write(body));
+    }
+
+    /** Streams the body to the caller and keeps a copy, stored once the whole answer was written. */
+    private void writeAndKeep(ApiResponse response, OutputStream out, String key, String payloadHash)
+            throws IOException {
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        boolean written = false;
+        try {
+            response.body().writeTo(new TeeOutputStream(out, copy));
+            written = true;
+        } finally {
+            if (written) {
+                settle(response, copy.toByteArray(), key, payloadHash);
+            } else {
+                store.release(key, payloadHash);
+            }
         }
-        return ApiResponse.bytes(response.status(), response.contentType(), body);
+    }
+
+    private void settle(ApiResponse response, byte[] body, String key, String payloadHash) {
+        try {
+            if (response.status() / 100 == 2 && response.outcome().isReplayable()) {
+                store.complete(key, payloadHash, new StoredResponse(response.status(), response.contentType(),
+                        new String(body, StandardCharsets.UTF_8)));
+            } else {
+                store.release(key, payloadHash);
+            }
+        } catch (RuntimeException e) {
+            // The caller has its answer; a retry finds the claim expired and is served afresh.
+            LOG.warning(() -> "idempotency record not settled: " + e.getClass().getSimpleName());
+        }
     }
 
     private static ApiResponse replay(StoredResponse stored) {
@@ -77,6 +125,34 @@ public final class Idempotency {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** Writes to the caller and to a copy; a caller that went away fails the write, the copy is then dropped. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream out;
+        private final OutputStream copy;
+
+        TeeOutputStream(OutputStream out, OutputStream copy) {
+            this.out = out;
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            copy.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            copy.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
         }
     }
 }

@@ -3,14 +3,15 @@ package io.cato.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.model.Deadline;
 import io.cato.model.ModelReply;
+import io.cato.rollout.LegacyRoute;
 import io.cato.model.ModelRequest;
 import io.cato.model.ChatMessage;
 import io.cato.routing.Answer;
 import io.cato.routing.Orchestrator;
 import io.cato.routing.QueryCommand;
 import io.cato.session.SessionKey;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,12 +20,10 @@ final class QueryEndpoint {
     static final int MAX_QUERY_CHARS = 100_000;
     private final ObjectMapper mapper;
     private final Orchestrator orchestrator;
-    private final Duration deadline;
 
-    QueryEndpoint(ObjectMapper mapper, Orchestrator orchestrator, Duration deadline) {
+    QueryEndpoint(ObjectMapper mapper, Orchestrator orchestrator) {
         this.mapper = mapper;
         this.orchestrator = orchestrator;
-        this.deadline = deadline;
     }
 
     QueryCommand parse(String tenant, ApiRequest request, JsonNode body) {
@@ -38,15 +37,18 @@ final class QueryEndpoint {
         return new QueryCommand(tenant, session, query, domain, system, List.of(), maxTokens, Optional.empty());
     }
 
-    ApiResponse serve(QueryCommand command) {
-        return render(command, orchestrator.answer(command, null));
+    ApiResponse serve(QueryCommand command, Deadline deadline) {
+        Answer answer = orchestrator.answer(orchestrator.prepare(command, deadline), null);
+        ApiResponse response = render(command, answer);
+        return answer.degraded() ? response.notReplayable() : response;
     }
 
     /** Answers through the legacy endpoint, in this API's shape, without touching Cato's state. */
-    ApiResponse serveLegacy(QueryCommand command, io.cato.model.ModelClient legacy) {
+    ApiResponse serveLegacy(QueryCommand command, LegacyRoute legacy, Deadline deadline) {
         long started = System.nanoTime();
         ModelReply reply = legacy.complete(new ModelRequest(command.system().orElse(null),
-                List.of(ChatMessage.user(command.query())), command.maxTokens().orElse(1024), 0.7, deadline));
+                List.of(ChatMessage.user(command.query())), command.maxTokens().orElse(1024), 0.7,
+                deadline.remaining()));
         long latency = (System.nanoTime() - started) / 1_000_000;
         Answer answer = new Answer(reply.text(), reply.model(), "legacy", "rollout", Optional.empty(), false, 0.0,
                 reply.usage(), latency, false, 0, Answer.CacheOutcome.OFF);
@@ -64,7 +66,10 @@ final class QueryEndpoint {
         command.session().ifPresent(key -> out.put("session_id", key.sessionId()).put("turn", answer.turn()));
         out.set("routing", Routings.render(mapper, answer));
         out.set("usage", Routings.usage(mapper, answer));
-        out.putObject("verification").put("status", "not_configured");
+        if (!answer.recording().recorded()) {
+            out.put("recorded", false);
+        }
+        out.putObject("verification").put("status", answer.recording().verification());
         return ApiResponse.json(200, out.toString());
     }
 }

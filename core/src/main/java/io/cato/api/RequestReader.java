@@ -94,7 +94,8 @@ public final class RequestReader {
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        // canConvertToLong first: a number past 64 bits would otherwise wrap around into the range.
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, field + " must be an integer from " + min + " to " + max);
         }
         return Optional.of(value.asInt());
@@ -105,7 +106,7 @@ public final class RequestReader {
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+        if (!value.isNumber() || !Double.isFinite(value.asDouble()) || value.asDouble() < min || value.asDouble() > max) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, field + " must be a number from " + min + " to " + max);
         }
         return Optional.of(value.asDouble());

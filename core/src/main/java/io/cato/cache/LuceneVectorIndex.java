@@ -116,7 +116,7 @@ public final class LuceneVectorIndex implements VectorIndex {
         doc.add(new StringField(DOMAIN, entry.scope().domain(), Field.Store.YES));
         doc.add(new StoredField(TENANT, entry.scope().tenant()));
         doc.add(new StoredField(MODEL_SCOPE, entry.scope().model()));
-        doc.add(new StoredField(SYSTEM, entry.scope().systemPromptHash()));
+        doc.add(new StoredField(SYSTEM, entry.scope().contextHash()));
         doc.add(new LongField(CREATED, entry.createdAt().toEpochMilli(), Field.Store.YES));
         doc.add(new LongField(EXPIRES, entry.expiresAt().toEpochMilli(), Field.Store.YES));
         doc.add(new KnnFloatVectorField(VECTOR, entry.vector(), VectorSimilarityFunction.DOT_PRODUCT));

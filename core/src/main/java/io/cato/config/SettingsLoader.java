@@ -139,9 +139,7 @@ public final class SettingsLoader {
                     Duration.ofHours(root.path("session").path("ttl_hours").asLong(720)),
                     root.path("session").path("max_turns_read").asInt(50),
                     Duration.ofSeconds(root.path("idempotency").path("window_seconds").asLong(3600)),
-                    limits.path("max_body_bytes").asInt(1_048_576),
-                    Duration.ofMillis(limits.path("request_timeout_ms").asLong(30_000)),
-                    limits.path("default_max_tokens").asInt(1024),
+                    limits(limits),
                     new Settings.Tables(root.path("tables").path("sessions").asText(),
                             root.path("tables").path("idempotency").asText(),
                             root.path("tables").path("cache").asText("cato-cache"),
@@ -150,12 +148,22 @@ public final class SettingsLoader {
                     cache(root.path("cache")),
                     breaker(root.path("breaker")),
                     routing(root.path("routing"), root.path("legacy")),
-                    limits.path("max_in_flight").asInt(Settings.DEFAULT_MAX_IN_FLIGHT),
                     root.path("upstream").path("http2").asBoolean(false),
                     root.path("upstream").path("connections").asInt(1));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }
+    }
+
+    private static Settings.Limits limits(JsonNode limits) {
+        return new Settings.Limits(limits.path("max_body_bytes").asInt(1_048_576),
+                Duration.ofMillis(limits.path("request_timeout_ms").asLong(30_000)),
+                Duration.ofMillis(limits.path("stream_timeout_ms").asLong(300_000)),
+                Duration.ofMillis(limits.path("memory_reserve_ms").asLong(1_000)),
+                limits.path("default_max_tokens").asInt(1024),
+                limits.path("max_in_flight").asInt(Settings.DEFAULT_MAX_IN_FLIGHT),
+                limits.path("max_query_bytes").asInt(128 * 1024),
+                Duration.ofMillis(limits.path("read_timeout_ms").asLong(20_000)));
     }
 
     private static double decimal(String name, String value) {

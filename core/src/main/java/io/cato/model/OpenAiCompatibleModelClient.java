@@ -8,6 +8,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.Flow;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,8 +46,7 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
 
     @Override
     public ModelReply complete(ModelRequest request) {
-        HttpResponse<InputStream> response = send(request, false);
-        try (InputStream body = response.body()) {
+        try (InputStream body = send(request, false)) {
             JsonNode json = mapper.readTree(body);
             JsonNode choice = json.path("choices").path(0);
             if ("content_filter".equals(choice.path("finish_reason").asText())) {
@@ -55,6 +57,8 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
                 throw failure(new ModelFailure.Unavailable("response without choices[0].message.content"));
             }
             return new ModelReply(content.asText(), json.path("model").asText(tier.modelId()), usage(json.path("usage")));
+        } catch (TimedBody.StalledException e) {
+            throw failure(new ModelFailure.TimedOut("answer not read in time: " + e.getMessage()));
         } catch (IOException e) {
             throw failure(new ModelFailure.Unavailable("unreadable response: " + e.getClass().getSimpleName()));
         }
@@ -62,11 +66,11 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
 
     @Override
     public ModelReply stream(ModelRequest request, Consumer<String> onDelta) {
-        HttpResponse<InputStream> response = send(request, true);
+        InputStream body = send(request, true);
         StringBuilder text = new StringBuilder();
         String model = tier.modelId();
         TokenUsage usage = null;
-        try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.startsWith("data:")) {
@@ -87,21 +91,27 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
                     onDelta.accept(delta);
                 }
             }
+        } catch (TimedBody.StalledException e) {
+            throw failure(new ModelFailure.TimedOut("stream stalled: " + e.getMessage()));
         } catch (IOException e) {
             throw failure(new ModelFailure.Unavailable("stream broke: " + e.getClass().getSimpleName()));
         }
         return new ModelReply(text.toString(), model, usage != null ? usage : estimated(request, text));
     }
 
-    private HttpResponse<InputStream> send(ModelRequest request, boolean stream) {
+    /**
+     * Sends the request and returns its body once the status says it is an answer. The body is read under the tier's
+     * time-out between pieces and the request's deadline in all ({@link TimedBody}); closing it cancels the call.
+     */
+    private InputStream send(ModelRequest request, boolean stream) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                 .timeout(min(tier.timeout(), request.deadline()))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(request, stream)));
         tier.apiKey().ifPresent(key -> builder.header("authorization", "Bearer " + key));
-        HttpResponse<InputStream> response;
+        HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
         try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofPublisher());
         } catch (HttpTimeoutException e) {
             throw failure(new ModelFailure.TimedOut("no response within " + min(tier.timeout(), request.deadline())));
         } catch (IOException e) {
@@ -113,10 +123,11 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
         if (response.version() == HttpClient.Version.HTTP_1_1 && wantsCleartextHttp2()) {
             upgradeConnection();
         }
+        TimedBody body = TimedBody.of(response.body(), tier.timeout(), request.deadline());
         if (response.statusCode() / 100 != 2) {
-            throw failure(classify(response.statusCode(), drain(response.body())));
+            throw failure(classify(response.statusCode(), drain(body)));
         }
-        return response;
+        return body;
     }
 
     private boolean wantsCleartextHttp2() {

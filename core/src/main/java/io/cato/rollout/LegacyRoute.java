@@ -4,7 +4,10 @@ import io.cato.api.ApiException;
 import io.cato.api.ApiRequest;
 import io.cato.api.ApiResponse;
 import io.cato.api.ErrorCode;
+import io.cato.model.ModelCallException;
 import io.cato.model.ModelClient;
+import io.cato.model.ModelReply;
+import io.cato.model.ModelRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,9 +35,17 @@ public final class LegacyRoute {
         this.client = client;
     }
 
-    /** The legacy endpoint as a model tier, for requests on Cato's query API. */
-    public ModelClient client() {
-        return client;
+    /**
+     * Asks the legacy endpoint as a model tier, for requests on Cato's query API; its failures are the legacy
+     * endpoint's, answered 502 {@code legacy_unavailable} as on the chat completions path.
+     */
+    public ModelReply complete(ModelRequest request) {
+        try {
+            return client.complete(request);
+        } catch (ModelCallException e) {
+            throw new ApiException(ErrorCode.LEGACY_UNAVAILABLE, "the legacy endpoint did not answer: "
+                    + e.failure().getClass().getSimpleName());
+        }
     }
 
     public ApiResponse forwardChatCompletion(ApiRequest request) {

@@ -9,19 +9,46 @@ import java.util.Optional;
  * @param model the model id that produced the text ("memory" for the memory tier)
  * @param fallbackFrom the tier that was chosen first, when another one had to answer
  * @param degraded true when no model answered and the memory tier stood in
- * @param turn the answer's place in the session, 0 for a stateless request
+ * @param recording where the answer was kept in its session, and whether it is being verified
  * @param classification the classifier's verdict, when the query was classified
  */
 public record Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
-                     boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded, long turn,
-                     CacheOutcome cache, Optional<Classification> classification) {
+                     boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded,
+                     Recording recording, CacheOutcome cache, Optional<Classification> classification) {
 
     /** An answer that involved no classification (cache hits, the legacy route). */
     public Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
                   boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded, long turn,
                   CacheOutcome cache) {
-        this(text, model, tier, reason, fallbackFrom, cached, costUsd, usage, latencyMs, degraded, turn, cache,
-                Optional.empty());
+        this(text, model, tier, reason, fallbackFrom, cached, costUsd, usage, latencyMs, degraded,
+                Recording.of(turn), cache, Optional.empty());
+    }
+
+    /** The answer's place in its session, 0 for a stateless request or when it could not be recorded. */
+    public long turn() {
+        return recording.turn();
+    }
+
+    /**
+     * What became of the answer in its session.
+     *
+     * @param turn its sequence number in the session; 0 when there is none
+     * @param recorded false when the session store failed to keep it (the caller still got the answer)
+     * @param verification "pending" (the verify workflow was started and will store its verdict on the turn),
+     *                     "skipped" (nothing to verify: a stateless request, a cached or memory-tier answer),
+     *                     "not_configured" (no verifier deployed) or "unavailable" (the verifier could not be started)
+     */
+    public record Recording(long turn, boolean recorded, String verification) {
+        public static final String PENDING = "pending";
+        public static final String SKIPPED = "skipped";
+        public static final String NOT_CONFIGURED = "not_configured";
+        public static final String UNAVAILABLE = "unavailable";
+        public static final Recording STATELESS = new Recording(0, true, SKIPPED);
+        public static final Recording FAILED = new Recording(0, false, SKIPPED);
+
+        static Recording of(long turn) {
+            return new Recording(turn, true, SKIPPED);
+        }
     }
 
     /**

@@ -44,9 +44,9 @@ class AnswerMetricsTest {
              LuceneVectorIndex index = LuceneVectorIndex.inMemory()) {
             SemanticCache cache = new SemanticCache(embedder, DuplicateVerifier.loadDefault(),
                     new InMemoryExactCache(100), index, CacheSettings.defaults(), Clock.systemUTC());
-            Orchestrator orchestrator = new Orchestrator(new InMemorySessionStore(),
-                    new Tiers(List.of(tier), List.of("bedrock_haiku")), stats, Clock.systemUTC(),
-                    new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5)), Optional.of(cache));
+            Orchestrator orchestrator = Orchestrator.builder(new InMemorySessionStore(),
+                    Router.chainOrder(new Tiers(List.of(tier), List.of("bedrock_haiku")))).stats(stats)
+                    .limits(new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5))).cache(Optional.of(cache)).build();
 
             orchestrator.answer(QueryCommand.simple("t", new SessionKey("t", "s1"), "What is the capital of France?"), null);
             orchestrator.answer(QueryCommand.simple("t", new SessionKey("t", "s2"), "What is the capital of France?"), null);

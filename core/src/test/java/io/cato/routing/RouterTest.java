@@ -88,8 +88,8 @@ class RouterTest {
     }
 
     private Orchestrator orchestrator(Router router) {
-        return new Orchestrator(new InMemorySessionStore(), router, stats, Clock.systemUTC(),
-                new Orchestrator.Limits(10, 256, 0.2, Duration.ofSeconds(5)), Optional.empty());
+        return Orchestrator.builder(new InMemorySessionStore(), router).stats(stats)
+                .limits(new Orchestrator.Limits(10, 256, 0.2, Duration.ofSeconds(5))).build();
     }
 
     private Orchestrator routed() {
@@ -273,8 +273,8 @@ class RouterTest {
                 LuceneVectorIndex.inMemory(), CacheSettings.defaults(), Clock.systemUTC());
         Router router = new Router(tiers(List.of("bedrock_sonnet", "bedrock_haiku", "memory")),
                 RoutingSettings.defaults(), Optional.of(new Router.Classifying(lengthClassifier(), embedder)));
-        Orchestrator orchestrator = new Orchestrator(new InMemorySessionStore(), router, stats, Clock.systemUTC(),
-                new Orchestrator.Limits(10, 256, 0.2, Duration.ofSeconds(5)), Optional.of(cache));
+        Orchestrator orchestrator = Orchestrator.builder(new InMemorySessionStore(), router).stats(stats)
+                .limits(new Orchestrator.Limits(10, 256, 0.2, Duration.ofSeconds(5))).cache(Optional.of(cache)).build();
 
         Answer missed = orchestrator.answer(query("Which river is the longest in Europe?"), null);
         int afterMiss = embedder.calls();

@@ -14,6 +14,7 @@ import io.cato.idempotency.InMemoryIdempotencyStore;
 import io.cato.rollout.FixedRolloutFlag;
 import io.cato.rollout.LegacyRoute;
 import io.cato.routing.Orchestrator;
+import io.cato.routing.Router;
 import io.cato.routing.Tier;
 import io.cato.routing.Tiers;
 import io.cato.session.InMemorySessionStore;
@@ -54,11 +55,11 @@ public final class InMemoryCato {
     public CatoApi api(List<Tier> tiers, List<String> chain, int rollout, Optional<LegacyRoute> legacy) {
         Tiers chained = new Tiers(tiers.stream().map(tier -> BreakerGuardedModelClient.guard(tier, breakers)).toList(),
                 chain);
-        Orchestrator orchestrator = new Orchestrator(sessions, chained, stats, clock,
-                new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5)));
+        Orchestrator orchestrator = Orchestrator.builder(sessions, Router.chainOrder(chained))
+                .stats(stats).clock(clock).limits(new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5))).build();
         return new CatoApi(new CatoApi.Parts(Json.newMapper(), orchestrator, chained,
-                new Idempotency(idempotency, Duration.ofSeconds(10)), new FixedRolloutFlag(rollout), legacy,
+                new Idempotency(idempotency), new FixedRolloutFlag(rollout), legacy,
                 new AdminAuth(Optional.of(ADMIN_TOKEN)), List.of(), stats, clock, 1_048_576,
-                Duration.ofSeconds(5), breakers));
+                CatoApi.Deadlines.of(Duration.ofSeconds(5)), breakers));
     }
 }

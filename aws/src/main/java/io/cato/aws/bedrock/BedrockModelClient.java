@@ -75,8 +75,9 @@ public final class BedrockModelClient implements ModelClient {
     }
 
     /**
-     * Relays text deltas to {@code onDelta} on the calling thread. The first event must arrive
-     * within the tier's timeout and the whole answer within the request's deadline. A failure
+     * Relays text deltas to {@code onDelta} on the calling thread. Each event, the first and every
+     * later one, must arrive within the tier's timeout of the one before, and the whole answer within
+     * the request's deadline. A caller that goes away ends the call. A failure
      * is thrown whether or not deltas were sent; the caller knows which happened.
      */
     @Override
@@ -119,15 +120,18 @@ public final class BedrockModelClient implements ModelClient {
 
     private ModelReply relay(ModelRequest request, BlockingQueue<StreamEvent> events, Consumer<String> onDelta) {
         long deadline = System.nanoTime() + request.deadline().toNanos();
-        long firstEventBy = System.nanoTime() + timeout(request).toNanos();
         boolean started = false;
         StringBuilder text = new StringBuilder();
         String stopReason = null;
         TokenUsage usage = TokenUsage.NONE;
         while (true) {
-            StreamEvent event = next(events, started ? deadline : Math.min(deadline, firstEventBy));
+            // The first event, and every one after it, must come within the tier's time-out: a stream that stalls
+            // mid-answer is ended, not held until the deadline.
+            StreamEvent event = next(events, Math.min(deadline, System.nanoTime() + timeout(request).toNanos()));
             if (event == null) {
-                throw failure(new ModelFailure.TimedOut(started ? "answer not finished within " + request.deadline()
+                throw failure(new ModelFailure.TimedOut(started
+                        ? (System.nanoTime() - deadline >= 0 ? "answer not finished within " + request.deadline()
+                                : "stream stalled for " + timeout(request))
                         : "no answer within " + timeout(request)));
             }
             started = true;

@@ -43,7 +43,7 @@ record CacheDocument(
     static CacheDocument of(CacheEntry entry) {
         CacheScope scope = entry.scope();
         return new CacheDocument(entry.id(), scope.key(), scope.domain(), scope.tenant(), scope.model(),
-                scope.systemPromptHash(), entry.createdAt().toEpochMilli(), entry.expiresAt().toEpochMilli(),
+                scope.contextHash(), entry.createdAt().toEpochMilli(), entry.expiresAt().toEpochMilli(),
                 entry.vector(), entry.question(), entry.answer(), entry.model(), entry.tier(), entry.encoding());
     }
 

@@ -108,8 +108,8 @@ public final class CostReplay {
     }
 
     private static Orchestrator orchestrator(Router router) {
-        return new Orchestrator(new InMemorySessionStore(), router, new ServiceStats(), Clock.systemUTC(),
-                new Orchestrator.Limits(0, 1024, 0.7, Duration.ofSeconds(30)), Optional.empty());
+        return Orchestrator.builder(new InMemorySessionStore(), router)
+                .limits(new Orchestrator.Limits(0, 1024, 0.7, Duration.ofSeconds(30))).build();
     }
 
     private static Pass replay(Orchestrator orchestrator, List<LabeledPrompt> prompts, Optional<String> pinned) {
