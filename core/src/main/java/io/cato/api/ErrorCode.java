@@ -9,6 +9,7 @@ public enum ErrorCode {
     INVALID_CREDENTIALS(401, "invalid_credentials"),
     NOT_FOUND(404, "not_found"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+    REQUEST_TIMEOUT(408, "request_timeout"),
     IDEMPOTENCY_IN_PROGRESS(409, "idempotency_in_progress"),
     BODY_TOO_LARGE(413, "body_too_large"),
     QUERY_TOO_LARGE(413, "query_too_large"),

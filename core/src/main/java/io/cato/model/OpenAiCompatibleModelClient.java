@@ -70,6 +70,7 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
         StringBuilder text = new StringBuilder();
         String model = tier.modelId();
         TokenUsage usage = null;
+        boolean finished = false;
         try (var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
@@ -78,9 +79,11 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
                 }
                 String data = line.substring(5).strip();
                 if (data.equals("[DONE]")) {
+                    finished = true;
                     break;
                 }
                 JsonNode chunk = mapper.readTree(data);
+                finished |= chunk.path("choices").path(0).hasNonNull("finish_reason");
                 model = chunk.path("model").asText(model);
                 if (chunk.hasNonNull("usage")) {
                     usage = usage(chunk.get("usage"));
@@ -95,6 +98,10 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
             throw failure(new ModelFailure.TimedOut("stream stalled: " + e.getMessage()));
         } catch (IOException e) {
             throw failure(new ModelFailure.Unavailable("stream broke: " + e.getClass().getSimpleName()));
+        }
+        if (!finished) {
+            // The connection closed before the answer said it was over: what arrived may be cut anywhere.
+            throw failure(new ModelFailure.Unavailable("stream ended before its last chunk"));
         }
         return new ModelReply(text.toString(), model, usage != null ? usage : estimated(request, text));
     }

@@ -33,7 +33,7 @@ import java.util.Optional;
 public final class InMemoryCato {
     public static final String ADMIN_TOKEN = "test-admin-token";
 
-    public final SessionStore sessions = new InMemorySessionStore();
+    public final SessionStore sessions;
     public final IdempotencyStore idempotency = new InMemoryIdempotencyStore(Clock.systemUTC(), Duration.ofHours(1));
     public final ServiceStats stats = new ServiceStats();
     public final CircuitBreakers breakers;
@@ -44,6 +44,16 @@ public final class InMemoryCato {
     }
 
     public InMemoryCato(BreakerStore breakerStore, BreakerPolicy breakerPolicy, Clock clock) {
+        this(new InMemorySessionStore(), breakerStore, breakerPolicy, clock);
+    }
+
+    /** Over the given session store, e.g. one that fails on purpose. */
+    public InMemoryCato(SessionStore sessions) {
+        this(sessions, new InMemoryBreakerStore(), BreakerPolicy.defaults(), Clock.systemUTC());
+    }
+
+    private InMemoryCato(SessionStore sessions, BreakerStore breakerStore, BreakerPolicy breakerPolicy, Clock clock) {
+        this.sessions = sessions;
         this.breakers = new CircuitBreakers(breakerStore, breakerPolicy, clock);
         this.clock = clock;
     }

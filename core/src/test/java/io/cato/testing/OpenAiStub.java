@@ -24,6 +24,7 @@ public final class OpenAiStub implements AutoCloseable {
     private final AtomicInteger calls = new AtomicInteger();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private volatile String answer = "stub answer";
+    private volatile java.util.function.IntFunction<String> perCall;
     private volatile String model = "stub-model";
     private volatile Duration delay = Duration.ZERO;
     private volatile int failWithStatus;
@@ -43,6 +44,12 @@ public final class OpenAiStub implements AutoCloseable {
 
     public OpenAiStub answering(String text) {
         this.answer = text;
+        return this;
+    }
+
+    /** Answers each call with its own text, made from the call's number (1 for the first): any answer served twice is a cached one. */
+    public OpenAiStub answeringPerCall(java.util.function.IntFunction<String> text) {
+        this.perCall = text;
         return this;
     }
 
@@ -87,7 +94,8 @@ public final class OpenAiStub implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        calls.incrementAndGet();
+        int call = calls.incrementAndGet();
+        String answer = perCall == null ? this.answer : perCall.apply(call);
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         bodies.add(body);
         try {
@@ -100,7 +108,7 @@ public final class OpenAiStub implements AutoCloseable {
         } else if (failWithStatus != 0) {
             send(exchange, failWithStatus, "application/json", "{\"error\":{\"message\":\"stub failure\"}}");
         } else if (body.contains("\"stream\":true")) {
-            send(exchange, 200, "text/event-stream", streamed());
+            send(exchange, 200, "text/event-stream", streamed(answer));
         } else {
             send(exchange, 200, "application/json", "{\"id\":\"cmpl-1\",\"object\":\"chat.completion\",\"model\":\""
                     + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
@@ -110,7 +118,7 @@ public final class OpenAiStub implements AutoCloseable {
         }
     }
 
-    private String streamed() {
+    private String streamed(String answer) {
         StringBuilder out = new StringBuilder();
         for (String word : answer.split("(?<= )")) {
             out.append("data: {\"model\":\"").append(model).append("\",\"choices\":[{\"index\":0,\"delta\":{\"content\":")

@@ -82,7 +82,7 @@ public final class LocalCato implements AutoCloseable {
                             .withEmbedder(Optional.of(embedder))
                             .withMemory(memory, List.of(workflows.consolidateAction())));
             LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes(),
-                    effective.maxInFlight()).start();
+                    effective.maxInFlight(), effective.limits().readTimeout()).start();
             workflows.scheduleNightly();
             return new LocalCato(dynamoDb, dynamo, server, token, cache, workflows);
         } catch (RuntimeException e) {

@@ -5,13 +5,20 @@ import io.cato.api.ApiRequest;
 import io.cato.api.ApiResponse;
 import io.cato.api.CatoApi;
 import io.cato.api.ErrorCode;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import io.cato.model.CallerGoneException;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
@@ -31,6 +38,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * on one port. Each request runs on a virtual thread, so a request waiting on a model holds no
  * platform thread; past {@code maxInFlight} requests at once, new ones are answered 429 with
  * {@code retry-after} at once, so memory stays bounded by the limit times one request's share.
+ * A request holds an in-flight slot only once it has been received whole: a client that trickles its
+ * body holds a connection and a virtual thread, never a slot, and is answered 408 once the request
+ * took longer than its read time-out to arrive.
  * {@link #close()} stops accepting, answers new requests on open connections 503, and waits up to
  * {@link #DRAIN_MILLIS} for the requests under way to be answered before it closes connections.
  */
@@ -51,6 +61,15 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public LocalServer(CatoApi api, String host, int port, int maxBodyBytes, int maxInFlight) {
+        this(api, host, port, maxBodyBytes, maxInFlight, DEFAULT_READ_TIMEOUT);
+    }
+
+    /** How long a client may take to send a whole request, unless told otherwise. */
+    static final java.time.Duration DEFAULT_READ_TIMEOUT = java.time.Duration.ofSeconds(20);
+
+    /** @param readTimeout how long a client may take to send a whole request, from its first byte */
+    public LocalServer(CatoApi api, String host, int port, int maxBodyBytes, int maxInFlight,
+                       java.time.Duration readTimeout) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("cato-http");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -69,7 +88,7 @@ public final class LocalServer implements AutoCloseable {
         connector.setPort(port);
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
         server.addConnector(connector);
-        this.handler = new ApiHandler(api, maxBodyBytes, maxInFlight);
+        this.handler = new ApiHandler(api, maxBodyBytes, maxInFlight, readTimeout);
         server.setHandler(new GracefulHandler(handler));
         server.setStopTimeout(DRAIN_MILLIS);
         server.setErrorHandler(new JsonErrorHandler());
@@ -104,47 +123,85 @@ public final class LocalServer implements AutoCloseable {
 
     /** Reads the request (bounded), hands it to the API, writes the answer back, streaming if asked. */
     private static final class ApiHandler extends Handler.Abstract {
+        private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
         private final CatoApi api;
         private final int maxBodyBytes;
         private final int maxInFlight;
+        private final long readTimeoutNanos;
         private final AtomicInteger inFlight = new AtomicInteger();
         private final ApiResponse tooMany;
+        private final ApiResponse tooSlow;
 
-        ApiHandler(CatoApi api, int maxBodyBytes, int maxInFlight) {
+        ApiHandler(CatoApi api, int maxBodyBytes, int maxInFlight, java.time.Duration readTimeout) {
             this.api = api;
             this.maxBodyBytes = maxBodyBytes;
             this.maxInFlight = maxInFlight;
+            this.readTimeoutNanos = readTimeout.toNanos();
             this.tooMany = api.errors().of(ErrorCode.TOO_MANY_REQUESTS,
                     "more than " + maxInFlight + " requests in flight, retry later").withHeader("retry-after", "1");
+            this.tooSlow = api.errors().of(ErrorCode.REQUEST_TIMEOUT,
+                    "the request did not arrive within " + readTimeout.toMillis() + " ms").withHeader("connection", "close");
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            Received received = receive(request);
+            if (received.failure() != null) {
+                if (received.failure() == Received.GONE) {
+                    callback.failed(new IOException("the client went away while sending its request"));
+                } else {
+                    write(received.failure(), response, callback);
+                }
+                return true;
+            }
             if (inFlight.incrementAndGet() > maxInFlight) {
                 inFlight.decrementAndGet();
                 write(tooMany, response, callback);
                 return true;
             }
             try {
-                ApiResponse answer;
-                try {
-                    answer = api.handle(ApiRequest.of(request.getMethod(), Request.getPathInContext(request),
-                            headers(request), body(request)));
-                } catch (ApiException tooLarge) {
-                    answer = api.errors().of(tooLarge);
-                }
-                write(answer, response, callback);
+                write(api.handle(ApiRequest.of(request.getMethod(), Request.getPathInContext(request),
+                        headers(request), received.body())), response, callback);
             } finally {
                 inFlight.decrementAndGet();
             }
             return true;
         }
 
-        private static void write(ApiResponse answer, Response response, Callback callback) throws java.io.IOException {
+        /** The request's body, or the answer to give instead; {@link Received#GONE} when there is nobody to answer. */
+        private record Received(byte[] body, ApiResponse failure) {
+            static final ApiResponse GONE = ApiResponse.json(499, "{}");
+        }
+
+        /** Reads the body before the request's read time-out (counted from its first byte) runs out. */
+        private Received receive(Request request) {
+            long left = request.getBeginNanoTime() + readTimeoutNanos - System.nanoTime();
+            AtomicBoolean timedOut = new AtomicBoolean();
+            Scheduler.Task watch = request.getComponents().getScheduler().schedule(() -> {
+                timedOut.set(true);
+                request.fail(new TimeoutException("request body not received in time"));
+            }, Math.max(0, left), TimeUnit.NANOSECONDS);
+            try {
+                return new Received(body(request), null);
+            } catch (ApiException tooLarge) {
+                return new Received(null, api.errors().of(tooLarge));
+            } catch (IOException e) {
+                return new Received(null, timedOut.get() ? tooSlow : Received.GONE);
+            } finally {
+                watch.cancel();
+            }
+        }
+
+        /** Writes the answer; a client that went away meanwhile ends the exchange quietly. */
+        private static void write(ApiResponse answer, Response response, Callback callback) {
             response.setStatus(answer.status());
             answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             try (OutputStream out = Content.Sink.asOutputStream(response)) {
                 answer.body().writeTo(out);
+            } catch (IOException | CallerGoneException e) {
+                LOG.fine(() -> "client went away before its answer was written: " + e.getClass().getSimpleName());
+                callback.failed(e);
+                return;
             }
             callback.succeeded();
         }

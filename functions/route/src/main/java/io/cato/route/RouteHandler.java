@@ -7,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import io.cato.api.ApiRequest;
 import io.cato.api.ApiResponse;
 import io.cato.api.CatoApi;
+import io.cato.model.Deadline;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +25,8 @@ import org.crac.Core;
  * translates; every decision is made by {@link CatoApi}, the same code the local server runs.
  */
 public final class RouteHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    /** Time kept back from the function's remaining time to return the response. */
+    static final Duration RESPONSE_MARGIN = Duration.ofMillis(500);
     private final CatoApi api;
     /** Held here because the CRaC context may keep only a weak reference to its resources. */
     private final RoutePriming priming;
@@ -48,7 +52,13 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        ApiResponse response = api.handle(toRequest(event));
+        ApiRequest request = toRequest(event);
+        if (context != null) {
+            // The request's deadline ends before the function's own time-out, with time left to hand the answer back.
+            Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESPONSE_MARGIN);
+            request = request.withEdgeDeadline(Deadline.after(left));
+        }
+        ApiResponse response = api.handle(request);
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.status())
                 .withHeaders(response.headers())
