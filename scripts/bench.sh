@@ -9,6 +9,8 @@
 #     chaos [S] [R]  one tier with 5% 5xx, 2% 429, 1% hangs past its 2 s timeout and 10% slow streams, a healthy
 #               tier behind it, R requests/s (default 100) for S seconds (default 600): errors that reach callers
 #     hits R [S]  exact-cache hits at R requests/s for S seconds (default 60); CATO_BENCH_WARMUP=0 starts cold
+#     slow-clients [N] [S] [body|headers]  N connections (default 12,000) sending a request a byte a second while
+#               ordinary callers ask at 50/s for S seconds (default 60), at the default limits
 #     wave N [h2c|http1]  one wave of N concurrent requests, 1 s upstream (the capacity runs at another size)
 #     jmh [RE]  the hot-path microbenchmarks (HotPathBenchmark, or those matching RE, e.g.
 #               HotPathBenchmark.verifierScore), raw output in bench/target/hot-path.json
@@ -123,7 +125,24 @@ wave() { # requests transport
   stop "$CATO_PID"; stop "$STUB_PID"
 }
 
+slow_clients() { # clients seconds trickle
+  start_stub 50
+  start_cato
+  local soak="$WORK/slow-clients.json"
+  java -Xss256k -cp "$CP" io.cato.load.SlowClients --url "$CATO_URL" --clients "$1" --seconds "$(($2 + 20))" \
+    --trickle "$3" --interval-ms 1000 > "$soak" 2>>"$WORK/slow.err" &
+  local slow_pid=$!
+  # The slow clients connect first and hold their connections for the whole run.
+  sleep 15
+  drive "ordinary callers, 50/s, beside $1 slow clients trickling their $3" model 50 --h2c true --connections 64 \
+    --warmup 500 --warmup-rate 50 --rate 50 --seconds "$2"
+  wait "$slow_pid" || true
+  echo "bench: slow clients: $(cat "$soak")" >&2
+  stop "$CATO_PID"; stop "$STUB_PID"
+}
+
 case "$SET" in
+  slow-clients) slow_clients "${2:-12000}" "${3:-60}" "${4:-body}" ;;
   wave) wave "${2:-10000}" "${3:-h2c}" ;;
   hits) start_stub 50; start_cato
     drive "exact-cache hits, $2/s, ${3:-60} s, server ${CATO_BENCH_GC:--XX:+UseParallelGC}" cache-hit 0 --h2c true \
@@ -137,7 +156,7 @@ case "$SET" in
   capacity) capacity ;;
   chaos) chaos "${2:-600}" "${3:-100}" ;;
   all) workloads 60 30; capacity ;;
-  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS [RATE]]|hits RATE [SECONDS]|wave N [h2c|http1]|jmh [RE]|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS [RATE]]|hits RATE [SECONDS]|wave N [h2c|http1]|slow-clients [N] [S] [body|headers]|jmh [RE]|all]" >&2; exit 2 ;;
 esac
 cat "$WORK/results.jsonl" >> "$RESULTS"
 python3 "$ROOT/scripts/bench_report.py" "$RESULTS" "$OUT"
