@@ -14,8 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** A streamed answer from an OpenAI-compatible tier is bounded: by the tier's time-out between chunks, and by its caller. */
+/**
+ * A streamed answer from an OpenAI-compatible tier is bounded: by the tier's time-out between chunks, and by its
+ * caller. An unbounded stream would hang the test, so each one has a time-out of its own.
+ */
+@Timeout(30)
 class OpenAiCompatibleStreamLimitsTest {
 
     private static OpenAiCompatibleModelClient client(URI baseUrl, Duration timeout) {

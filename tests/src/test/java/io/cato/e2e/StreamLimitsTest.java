@@ -15,13 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streamed answers end when they must: a stalled upstream ends the stream with an error event within the tier's
  * time-out, a caller that goes away ends the upstream call, and a stream longer than a whole answer's deadline is
  * still one execution for its Idempotency-Key.
+ * Each test has a time-out: a stream that is not bounded would otherwise hang it.
  */
+@Timeout(60)
 class StreamLimitsTest {
     private static final String STREAM = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}]}";
 
