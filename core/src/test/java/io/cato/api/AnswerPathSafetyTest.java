@@ -169,13 +169,15 @@ class AnswerPathSafetyTest {
     }
 
     @Test
-    void verification_saysWhatHappened_insteadOfAlwaysNotConfigured() throws Exception {
+    void verification_withoutAVerifierDeployed_saysSo_forEveryAnswer() throws Exception {
         CatoApi api = new InMemoryCato().api(List.of(answering("shadow", "ok")), List.of("shadow"));
 
-        JsonNode body = json(post(api, "/api/cato/query", "{\"query\":\"Hello\",\"session_id\":\"v\"}", Map.of()));
+        JsonNode inSession = json(post(api, "/api/cato/query", "{\"query\":\"Hello\",\"session_id\":\"v\"}", Map.of()));
+        JsonNode stateless = json(post(api, "/api/cato/query", "{\"query\":\"Hello there\"}", Map.of()));
 
-        // This deployment runs no verifier; the embedded default and AWS do (see the end-to-end tests).
-        assertThat(body.path("verification").path("status").asText()).isEqualTo("not_configured");
+        // With a verifier deployed the status is "pending" (VerificationStatusTest, on the embedded default).
+        assertThat(inSession.path("verification").path("status").asText()).isEqualTo("not_configured");
+        assertThat(stateless.path("verification").path("status").asText()).isEqualTo("not_configured");
     }
 
     @Test
