@@ -2,8 +2,6 @@ package io.cato.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -50,11 +49,16 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
             if ("content_filter".equals(choice.path("finish_reason").asText())) {
                 throw failure(new ModelFailure.Refused("finish_reason content_filter"));
             }
-            JsonNode content = choice.path("message").path("content");
-            if (!content.isTextual()) {
+            JsonNode message = choice.path("message");
+            List<ToolCall> calls = OpenAiWireFormat.toolCalls(message);
+            JsonNode content = message.path("content");
+            if (!content.isTextual() && calls.isEmpty()) {
                 throw failure(new ModelFailure.Unavailable("response without choices[0].message.content"));
             }
-            return new ModelReply(content.asText(), json.path("model").asText(tier.modelId()), usage(json.path("usage")));
+            FinishReason finish = calls.isEmpty() ? FinishReason.fromOpenAi(choice.path("finish_reason").asText())
+                    : FinishReason.TOOL_CALLS;
+            return new ModelReply(content.asText(""), json.path("model").asText(tier.modelId()),
+                    usage(json.path("usage")), calls, finish);
         } catch (IOException e) {
             throw failure(new ModelFailure.Unavailable("unreadable response: " + e.getClass().getSimpleName()));
         }
@@ -66,6 +70,8 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
         StringBuilder text = new StringBuilder();
         String model = tier.modelId();
         TokenUsage usage = null;
+        String finishReason = null;
+        OpenAiWireFormat.ToolCallAssembler calls = new OpenAiWireFormat.ToolCallAssembler();
         try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
@@ -81,7 +87,12 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
                 if (chunk.hasNonNull("usage")) {
                     usage = usage(chunk.get("usage"));
                 }
-                String delta = chunk.path("choices").path(0).path("delta").path("content").asText("");
+                JsonNode choice = chunk.path("choices").path(0);
+                if (choice.hasNonNull("finish_reason")) {
+                    finishReason = choice.get("finish_reason").asText();
+                }
+                calls.add(choice.path("delta").path("tool_calls"), onDelta);
+                String delta = choice.path("delta").path("content").asText("");
                 if (!delta.isEmpty()) {
                     text.append(delta);
                     onDelta.accept(delta);
@@ -90,7 +101,12 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
         } catch (IOException e) {
             throw failure(new ModelFailure.Unavailable("stream broke: " + e.getClass().getSimpleName()));
         }
-        return new ModelReply(text.toString(), model, usage != null ? usage : estimated(request, text));
+        if ("content_filter".equals(finishReason)) {
+            throw failure(new ModelFailure.Refused("finish_reason content_filter"));
+        }
+        List<ToolCall> toolCalls = calls.calls();
+        return new ModelReply(text.toString(), model, usage != null ? usage : estimated(request, text), toolCalls,
+                toolCalls.isEmpty() ? FinishReason.fromOpenAi(finishReason) : FinishReason.TOOL_CALLS);
     }
 
     private HttpResponse<InputStream> send(ModelRequest request, boolean stream) {
@@ -144,22 +160,7 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
     }
 
     private byte[] body(ModelRequest request, boolean stream) {
-        ObjectNode body = mapper.createObjectNode();
-        body.put("model", tier.modelId());
-        ArrayNode messages = body.putArray("messages");
-        if (request.system() != null && !request.system().isBlank()) {
-            messages.addObject().put("role", "system").put("content", request.system());
-        }
-        for (ChatMessage message : request.messages()) {
-            messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content", message.content());
-        }
-        body.put("max_tokens", Math.min(request.maxTokens(), tier.maxOutputTokens()));
-        body.put("temperature", request.temperature());
-        if (stream) {
-            body.put("stream", true);
-            body.putObject("stream_options").put("include_usage", true);
-        }
-        return body.toString().getBytes(StandardCharsets.UTF_8);
+        return OpenAiWireFormat.body(mapper, tier, request, stream).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Maps an error status to a failure type, reading OpenAI's and vLLM's error bodies. */

@@ -128,7 +128,10 @@ public final class Orchestrator {
         long started = prepared.startedNanos();
         Optional<String> pinned = router.pinnedTier(command.model());
         CacheScope scope = CacheScope.of(command.tenant(), command.domain().orElse(DEFAULT_DOMAIN),
-                pinned.orElse(CacheScope.AUTO_MODEL), command.system().orElse(null));
+                pinned.orElse(CacheScope.AUTO_MODEL), command.cacheScopeSystem());
+        if (!command.mayShareAnswer()) {
+            return answerMiss(prepared, onDelta, scope, null);
+        }
         boolean hasTurns = !turns.isEmpty() || !command.history().isEmpty();
         String entryId = cache.map(c -> c.entryId(scope, command.query())).orElse(null);
         if (entryId != null && !hasTurns) {
@@ -194,7 +197,8 @@ public final class Orchestrator {
         List<Turn> turns = prepared.turns();
         long started = prepared.startedNanos();
         Answer.CacheOutcome outcome = switch (lookup) {
-            case null -> Answer.CacheOutcome.OFF;
+            case null -> command.options().unsharedReason().filter(r -> cache.isPresent())
+                    .map(Answer.CacheOutcome::bypass).orElse(Answer.CacheOutcome.OFF);
             case SemanticCache.Miss miss -> Answer.CacheOutcome.miss(miss.reason());
             case SemanticCache.Bypass bypass -> Answer.CacheOutcome.bypass(bypass.reason().code());
             case SemanticCache.Hit hit -> throw new IllegalStateException("hits are answered from the cache");
@@ -246,7 +250,7 @@ public final class Orchestrator {
                 reason = fallbackReason(new ModelFailure.Unavailable(e.getClass().getSimpleName()));
             }
         }
-        throw new IllegalStateException("the memory tier closes every chain and does not fail");
+        throw new CapableTiersFailedException(reason);
     }
 
     /**
@@ -272,10 +276,10 @@ public final class Orchestrator {
         List<ChatMessage> messages = new ArrayList<>(command.history().isEmpty()
                 ? ContextAssembler.fit(turns, budget)
                 : fitClientHistory(command.history(), budget));
-        messages.add(ChatMessage.user(command.query()));
+        messages.addAll(command.options().closingMessages(command.query()));
         int maxTokens = command.maxTokens().orElse(limits.defaultMaxTokens());
         return new ModelRequest(system.orElse(null), messages, maxTokens,
-                command.temperature().orElse(limits.defaultTemperature()), limits.deadline());
+                command.temperature().orElse(limits.defaultTemperature()), limits.deadline(), command.options());
     }
 
     private static List<ChatMessage> fitClientHistory(List<ChatMessage> history, int budget) {
@@ -317,7 +321,7 @@ public final class Orchestrator {
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
                         new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant(),
-                                command.domain().orElse(DEFAULT_DOMAIN))).seq())
+                                command.domain().orElse(DEFAULT_DOMAIN), command.options().exchangeToKeep(reply))).seq())
                 .orElse(0L);
         if (turn > 0 && tier.config().provider() != Provider.MEMORY) {
             startVerification(command, turn, reply.text());
@@ -327,7 +331,7 @@ public final class Orchestrator {
         long latency = millisSince(started);
         stats.recordAnswer(tier.name(), latency, cost, fallbackFrom.isPresent());
         return published(new Answer(reply.text(), reply.model(), tier.name(), reason, fallbackFrom, false, cost,
-                reply.usage(), latency, degraded, turn, outcome, classification));
+                reply.usage(), latency, degraded, turn, outcome, classification, Answer.Output.of(reply)));
     }
 
     private Answer published(Answer answer) {
@@ -358,7 +362,7 @@ public final class Orchestrator {
     }
 
     /** Passes deltas on and remembers whether any reached the caller. */
-    private static final class StreamGuard implements Consumer<String> {
+    private static final class StreamGuard implements io.cato.model.StreamSink {
         private final Consumer<String> target;
         private boolean started;
 
@@ -370,6 +374,12 @@ public final class Orchestrator {
         public void accept(String delta) {
             started = true;
             target.accept(delta);
+        }
+
+        @Override
+        public void toolCall(io.cato.model.ToolCallDelta delta) {
+            started = true;
+            io.cato.model.StreamSink.toolCall(target, delta);
         }
     }
 }
