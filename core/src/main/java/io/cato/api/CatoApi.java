@@ -39,6 +39,8 @@ public final class CatoApi {
     private final RolloutDecider rollout;
     private final QueryEndpoint query;
     private final ChatCompletionsEndpoint chat;
+    private final MessagesEndpoint messages;
+    private final ModelsEndpoint models;
     private final AdminEndpoints admin;
     private final java.util.Map<String, AdminAction> adminActions;
 
@@ -62,6 +64,9 @@ public final class CatoApi {
         this.rollout = new RolloutDecider(parts.rollout());
         this.query = new QueryEndpoint(parts.mapper(), parts.orchestrator(), parts.deadline());
         this.chat = new ChatCompletionsEndpoint(parts.mapper(), parts.orchestrator(), parts.clock());
+        this.messages = new MessagesEndpoint(parts.mapper(), parts.orchestrator(), errors);
+        this.models = new ModelsEndpoint(parts.mapper(), parts.tiers().chain(),
+                parts.orchestrator().router().settings().autoModels(), parts.clock().instant().getEpochSecond());
         this.admin = new AdminEndpoints(parts.mapper(), parts.healthChecks(), parts.stats(), parts.rollout(),
                 parts.tiers().chain(), parts.breakers(), parts.orchestrator().cache());
     }
@@ -73,8 +78,12 @@ public final class CatoApi {
             if (e instanceof ApiException api && api.code().status() < 500) {
                 parts.stats().recordRejected();
             }
-            return errors.of(e);
+            return isMessagesApi(request.path()) ? errors.anthropic(e) : errors.of(e);
         }
+    }
+
+    private static boolean isMessagesApi(String path) {
+        return path.startsWith("/v1/messages") || path.startsWith("/messages");
     }
 
     public ErrorResponses errors() {
@@ -86,6 +95,8 @@ public final class CatoApi {
         return switch (path) {
             case "/api/cato/query" -> post(request, () -> query(request));
             case "/v1/chat/completions", "/chat/completions" -> post(request, () -> chat(request));
+            case "/v1/messages", "/messages" -> post(request, () -> messages(request));
+            case "/v1/models", "/models" -> open(request, models::list);
             case "/api/admin/cato/health" -> get(request, admin::health);
             case "/api/admin/cato/status" -> get(request, admin::status);
             case "/api/admin/cato/cache/purge" -> post(request, () -> {
@@ -93,6 +104,10 @@ public final class CatoApi {
                 return admin.purgeCache(reader.jsonObject(request));
             });
             default -> {
+                if (path.startsWith("/v1/models/") || path.startsWith("/models/")) {
+                    yield open(request, () -> models.one(path.substring(path.indexOf("/models/") + 8)));
+                }
+                notOffered(path);
                 AdminAction action = adminActions.get(path);
                 if (action == null) {
                     throw new ApiException(ErrorCode.NOT_FOUND, "no such route");
@@ -110,6 +125,28 @@ public final class CatoApi {
     private static ApiResponse post(ApiRequest request, Supplier<ApiResponse> action) {
         if (!request.method().equals("POST")) {
             throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use POST");
+        }
+        return action.get();
+    }
+
+    /** OpenAI and Anthropic APIs Cato does not serve, answered with a code that says so rather than a bare 404. */
+    private static void notOffered(String path) {
+        String api = path.replaceFirst("^/v1/", "/");
+        String what = api.startsWith("/embeddings") ? "the embeddings API"
+                : api.startsWith("/responses") ? "the Responses API"
+                : api.equals("/completions") ? "the legacy completions API"
+                : api.startsWith("/messages/") ? "this part of the Messages API"
+                : null;
+        if (what != null) {
+            throw new ApiException(ErrorCode.ENDPOINT_NOT_OFFERED, "Cato does not offer " + what
+                    + "; it serves /v1/chat/completions, /v1/messages and /v1/models");
+        }
+    }
+
+    /** A read anyone who may query may make (no admin token). */
+    private static ApiResponse open(ApiRequest request, Supplier<ApiResponse> action) {
+        if (!request.method().equals("GET")) {
+            throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use GET");
         }
         return action.get();
     }
@@ -143,6 +180,16 @@ public final class CatoApi {
         Supplier<ApiResponse> work = legacy.isPresent()
                 ? () -> { parts.stats().recordLegacy(); return legacy.get().forwardChatCompletion(request); }
                 : () -> chat.serve(parsed);
+        return key.map(k -> parts.idempotency().run(tenant, k, request, work)).orElseGet(work);
+    }
+
+    /** Anthropic's Messages API is always answered by Cato: the legacy proxy speaks OpenAI's API only. */
+    private ApiResponse messages(ApiRequest request) {
+        String tenant = tenant(request);
+        JsonNode body = reader.jsonObject(request);
+        var parsed = AnthropicRequests.parse(tenant, request, body);
+        Optional<String> key = parts.idempotency().keyOf(request);
+        Supplier<ApiResponse> work = () -> messages.serve(parsed);
         return key.map(k -> parts.idempotency().run(tenant, k, request, work)).orElseGet(work);
     }
 

@@ -100,11 +100,11 @@ public record GenerationOptions(List<ToolSpec> tools, ToolChoice toolChoice, boo
      * the reply, when tools were involved, so the next request replays the calls and results; empty otherwise,
      * and the turn's question and answer texts suffice.
      */
-    public List<ChatMessage> exchangeToKeep(ModelReply reply) {
+    public List<ChatMessage> exchangeToKeep(String query, ModelReply reply) {
         if (!usesTools() && reply.toolCalls().isEmpty()) {
             return List.of();
         }
-        List<ChatMessage> kept = new ArrayList<>(exchange.stream().map(ChatMessage::withoutImages).toList());
+        List<ChatMessage> kept = new ArrayList<>(closingMessages(query).stream().map(ChatMessage::withoutImages).toList());
         kept.add(ChatMessage.assistant(reply.text(), reply.toolCalls()));
         return kept;
     }

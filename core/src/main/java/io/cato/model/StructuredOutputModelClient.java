@@ -53,13 +53,36 @@ public final class StructuredOutputModelClient implements ModelClient {
 
     private ModelReply checked(ModelRequest request, ModelReply reply) {
         ResponseFormat format = request.options().responseFormat();
-        if (!format.structured() || !reply.toolCalls().isEmpty()) {
+        if (!reply.toolCalls().isEmpty()) {
+            return checkedCalls(request, reply);
+        }
+        if (!format.structured()) {
             return reply;
         }
         List<String> problems = problems(format, reply.text());
         if (!problems.isEmpty()) {
             throw new ModelCallException(tier, new ModelFailure.Unavailable("answer does not match the response format: "
                     + String.join("; ", problems.subList(0, Math.min(3, problems.size())))));
+        }
+        return reply;
+    }
+
+    /** Tool calls must name an offered tool, and match its parameters when the tool is strict. */
+    private ModelReply checkedCalls(ModelRequest request, ModelReply reply) {
+        for (ToolCall call : reply.toolCalls()) {
+            ToolSpec spec = request.options().tools().stream().filter(t -> t.name().equals(call.name())).findFirst()
+                    .orElse(null);
+            if (spec == null && !request.options().tools().isEmpty()) {
+                throw new ModelCallException(tier, new ModelFailure.Unavailable("tool call to an unknown tool"));
+            }
+            if (spec != null && spec.strict()) {
+                List<String> problems = problems(ResponseFormat.jsonSchema(spec.name(), spec.parameters(), true),
+                        call.argumentsJson());
+                if (!problems.isEmpty()) {
+                    throw new ModelCallException(tier, new ModelFailure.Unavailable(
+                            "tool call arguments do not match the tool's parameters: " + problems.getFirst()));
+                }
+            }
         }
         return reply;
     }

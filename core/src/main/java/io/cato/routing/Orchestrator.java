@@ -321,7 +321,8 @@ public final class Orchestrator {
         long turn = command.session()
                 .map(key -> sessions.append(key.storageKey(),
                         new TurnDraft(command.query(), reply.text(), reply.model(), clock.instant(),
-                                command.domain().orElse(DEFAULT_DOMAIN), command.options().exchangeToKeep(reply))).seq())
+                                command.domain().orElse(DEFAULT_DOMAIN),
+                                command.options().exchangeToKeep(command.query(), reply))).seq())
                 .orElse(0L);
         if (turn > 0 && tier.config().provider() != Provider.MEMORY) {
             startVerification(command, turn, reply.text());

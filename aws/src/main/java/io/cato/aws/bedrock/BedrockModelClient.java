@@ -6,7 +6,11 @@ import io.cato.model.ModelFailure;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
 import io.cato.model.TierConfig;
+import io.cato.model.StreamSink;
 import io.cato.model.TokenUsage;
+import io.cato.model.ToolCall;
+import io.cato.model.ToolCallDelta;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +51,7 @@ public final class BedrockModelClient implements ModelClient {
     public ModelReply complete(ModelRequest request) {
         Duration timeout = timeout(request);
         ConversePrompt prompt = ConversePrompt.of(request, tier.promptCacheMinTokens());
+        ConverseTools tools = ConverseTools.of(request.options(), prompt);
         ConverseResponse response;
         try {
             ConverseRequest.Builder converse = ConverseRequest.builder()
@@ -57,6 +62,7 @@ public final class BedrockModelClient implements ModelClient {
             if (!prompt.system().isEmpty()) {
                 converse.system(prompt.system());
             }
+            tools.config().ifPresent(converse::toolConfig);
             response = sync.converse(converse.build());
         } catch (SdkException e) {
             throw failure(BedrockFailures.classify(e, timeout));
@@ -64,14 +70,18 @@ public final class BedrockModelClient implements ModelClient {
         BedrockFailures.fromStopReason(response.stopReasonAsString()).ifPresent(f -> {
             throw failure(f);
         });
-        String text = response.output() == null || response.output().message() == null ? null
-                : response.output().message().content().stream().map(ContentBlock::text)
-                        .filter(t -> t != null).collect(Collectors.joining());
-        if (text == null || text.isEmpty()) {
+        List<ContentBlock> content = response.output() == null || response.output().message() == null ? List.of()
+                : response.output().message().content();
+        String text = content.stream().map(ContentBlock::text).filter(t -> t != null).collect(Collectors.joining());
+        List<ToolCall> uses = content.stream().map(ContentBlock::toolUse).filter(u -> u != null)
+                .map(u -> new ToolCall(u.toolUseId(), u.name(), Documents.toJsonText(u.input()))).toList();
+        ConverseTools.Reply reply = tools.interpret(text, uses, response.stopReasonAsString());
+        if (reply.text().isEmpty() && reply.toolCalls().isEmpty()) {
             throw failure(new ModelFailure.Unavailable("reply without text (stopReason "
                     + response.stopReasonAsString() + ")"));
         }
-        return new ModelReply(text, tier.modelId(), usage(response.usage()));
+        return new ModelReply(reply.text(), tier.modelId(), usage(response.usage()), reply.toolCalls(),
+                reply.finishReason());
     }
 
     /**
@@ -82,14 +92,24 @@ public final class BedrockModelClient implements ModelClient {
     @Override
     public ModelReply stream(ModelRequest request, Consumer<String> onDelta) {
         ConversePrompt prompt = ConversePrompt.of(request, tier.promptCacheMinTokens());
+        ConverseTools tools = ConverseTools.of(request.options(), prompt);
         BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
         ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
                 .subscriber(ConverseStreamResponseHandler.Visitor.builder()
                         .onMessageStart(e -> events.add(new StreamEvent.Started()))
+                        .onContentBlockStart(e -> {
+                            if (e.start() != null && e.start().toolUse() != null) {
+                                events.add(new StreamEvent.ToolStart(e.contentBlockIndex(), e.start().toolUse().toolUseId(),
+                                        e.start().toolUse().name()));
+                            }
+                        })
                         .onContentBlockDelta(e -> {
                             String text = e.delta() == null ? null : e.delta().text();
                             if (text != null && !text.isEmpty()) {
                                 events.add(new StreamEvent.Delta(text));
+                            }
+                            if (e.delta() != null && e.delta().toolUse() != null && e.delta().toolUse().input() != null) {
+                                events.add(new StreamEvent.ToolInput(e.contentBlockIndex(), e.delta().toolUse().input()));
                             }
                         })
                         .onMessageStop(e -> events.add(new StreamEvent.Stopped(e.stopReasonAsString())))
@@ -105,19 +125,20 @@ public final class BedrockModelClient implements ModelClient {
             if (!prompt.system().isEmpty()) {
                 converse.system(prompt.system());
             }
+            tools.config().ifPresent(converse::toolConfig);
             call = async.converseStream(converse.build(), handler);
         } catch (SdkException e) {
             throw failure(BedrockFailures.classify(e, timeout(request)));
         }
         call.whenComplete((ignored, error) -> events.add(error == null ? new StreamEvent.Done() : new StreamEvent.Failed(error)));
         try {
-            return relay(request, events, onDelta);
+            return relay(request, events, new ToolStream(tools, onDelta));
         } finally {
             call.cancel(true);
         }
     }
 
-    private ModelReply relay(ModelRequest request, BlockingQueue<StreamEvent> events, Consumer<String> onDelta) {
+    private ModelReply relay(ModelRequest request, BlockingQueue<StreamEvent> events, ToolStream onDelta) {
         long deadline = System.nanoTime() + request.deadline().toNanos();
         long firstEventBy = System.nanoTime() + timeout(request).toNanos();
         boolean started = false;
@@ -137,6 +158,8 @@ public final class BedrockModelClient implements ModelClient {
                     text.append(d.text());
                     onDelta.accept(d.text());
                 }
+                case StreamEvent.ToolStart t -> onDelta.start(t);
+                case StreamEvent.ToolInput t -> onDelta.input(t);
                 case StreamEvent.Stopped s -> stopReason = s.reason();
                 case StreamEvent.Usage u -> usage = u.usage();
                 case StreamEvent.Failed f -> throw failure(BedrockFailures.classify(f.error(), timeout(request)));
@@ -144,7 +167,8 @@ public final class BedrockModelClient implements ModelClient {
                     BedrockFailures.fromStopReason(stopReason).ifPresent(f -> {
                         throw failure(f);
                     });
-                    return new ModelReply(text.toString(), tier.modelId(), usage);
+                    ConverseTools.Reply reply = onDelta.tools.interpret(text.toString(), onDelta.uses(), stopReason);
+                    return new ModelReply(reply.text(), tier.modelId(), usage, reply.toolCalls(), reply.finishReason());
                 }
             }
         }
@@ -160,10 +184,86 @@ public final class BedrockModelClient implements ModelClient {
     }
 
     private InferenceConfiguration inference(ModelRequest request) {
-        return InferenceConfiguration.builder()
+        InferenceConfiguration.Builder config = InferenceConfiguration.builder()
                 .maxTokens(Math.min(request.maxTokens(), tier.maxOutputTokens()))
-                .temperature((float) request.temperature())
-                .build();
+                .temperature((float) request.temperature());
+        if (!request.options().stop().isEmpty()) {
+            config.stopSequences(request.options().stop());
+        }
+        request.options().topP().ifPresent(p -> config.topP(p.floatValue()));
+        return config.build();
+    }
+
+    /**
+     * Streamed tool uses: each caller tool's id, name and input pieces go on as {@link ToolCallDelta}s (numbered
+     * from 0 in the order they start); the response tool's input pieces are the answer's text.
+     */
+    private static final class ToolStream {
+        private final ConverseTools tools;
+        private final Consumer<String> target;
+        private final java.util.Map<Integer, Integer> callByBlock = new java.util.HashMap<>();
+        private final List<String[]> calls = new java.util.ArrayList<>();
+        private final List<StringBuilder> inputs = new java.util.ArrayList<>();
+        private int responseBlock = -1;
+
+        ToolStream(ConverseTools tools, Consumer<String> target) {
+            this.tools = tools;
+            this.target = target;
+        }
+
+        void accept(String text) {
+            target.accept(text);
+        }
+
+        void start(StreamEvent.ToolStart start) {
+            if (tools.responseTool().filter(start.name()::equals).isPresent()) {
+                responseBlock = start.block();
+                calls.add(new String[] {start.id(), start.name()});
+                inputs.add(new StringBuilder());
+                callByBlock.put(start.block(), calls.size() - 1);
+                return;
+            }
+            calls.add(new String[] {start.id(), start.name()});
+            inputs.add(new StringBuilder());
+            callByBlock.put(start.block(), calls.size() - 1);
+            if (!tools.singleCall() || visibleCalls() == 1) {
+                StreamSink.toolCall(target, ToolCallDelta.start(visibleCalls() - 1, start.id(), start.name()));
+            }
+        }
+
+        void input(StreamEvent.ToolInput input) {
+            Integer call = callByBlock.get(input.block());
+            if (call == null) {
+                return;
+            }
+            inputs.get(call).append(input.fragment());
+            if (input.block() == responseBlock) {
+                target.accept(input.fragment());
+            } else if (!tools.singleCall() || visibleIndex(call) == 0) {
+                StreamSink.toolCall(target, ToolCallDelta.arguments(visibleIndex(call), input.fragment()));
+            }
+        }
+
+        private int visibleCalls() {
+            return (int) calls.stream().filter(c -> tools.responseTool().filter(c[1]::equals).isEmpty()).count();
+        }
+
+        private int visibleIndex(int call) {
+            int index = 0;
+            for (int i = 0; i < call; i++) {
+                index += tools.responseTool().filter(calls.get(i)[1]::equals).isEmpty() ? 1 : 0;
+            }
+            return index;
+        }
+
+        List<ToolCall> uses() {
+            List<ToolCall> uses = new java.util.ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                String input = inputs.get(i).isEmpty() ? "{}" : inputs.get(i).toString();
+                uses.add(new ToolCall(calls.get(i)[0], calls.get(i)[1], input));
+            }
+            return uses;
+        }
     }
 
     /**
@@ -196,6 +296,10 @@ public final class BedrockModelClient implements ModelClient {
         record Started() implements StreamEvent { }
 
         record Delta(String text) implements StreamEvent { }
+
+        record ToolStart(int block, String id, String name) implements StreamEvent { }
+
+        record ToolInput(int block, String fragment) implements StreamEvent { }
 
         record Stopped(String reason) implements StreamEvent { }
 
