@@ -83,7 +83,7 @@ final class ScriptedUpstream implements AutoCloseable {
             return new Reply("The tool said: " + last.path("content").asText(), List.of(), "stop");
         }
         if (request.has("tools") && !"none".equals(request.path("tool_choice").asText())) {
-            return new Reply("", List.of(new String[] {"call_weather_1", "get_weather", "{\"city\":\"Paris\"}"}),
+            return new Reply("", List.<String[]>of(new String[] {"call_weather_1", "get_weather", "{\"city\":\"Paris\"}"}),
                     "tool_calls");
         }
         if (format.equals("json_schema")) {
