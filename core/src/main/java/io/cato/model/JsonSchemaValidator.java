@@ -21,7 +21,10 @@ public final class JsonSchemaValidator {
         this.root = root;
     }
 
-    /** What is wrong with {@code value}, one line per problem with its JSON pointer; empty when it matches. */
+    /**
+     * What is wrong with {@code value}, one line per problem with its JSON pointer; empty when it matches. The
+     * lines name places and rules, never the value's content, so they may be logged.
+     */
     public List<String> problems(JsonNode value) {
         List<String> problems = new ArrayList<>();
         check(root, value, "", problems, 0);
@@ -113,11 +116,11 @@ public final class JsonSchemaValidator {
                 found |= equal(option, value);
             }
             if (!found) {
-                problems.add(at + ": " + value + " is not one of " + options);
+                problems.add(at + ": not one of the enum's values");
             }
         }
         if (schema.has("const") && !equal(schema.get("const"), value)) {
-            problems.add(at + ": expected the constant " + schema.get("const"));
+            problems.add(at + ": not the schema's constant");
         }
     }
 
@@ -178,7 +181,7 @@ public final class JsonSchemaValidator {
                 check(properties.get(field.getKey()), field.getValue(), path, problems, depth + 1);
             } else if (additional != null) {
                 if (additional.isBoolean() && !additional.asBoolean()) {
-                    problems.add(at + ": property '" + field.getKey() + "' is not allowed");
+                    problems.add(at + ": a property the schema does not allow");
                 } else if (additional.isObject()) {
                     check(additional, field.getValue(), path, problems, depth + 1);
                 }
@@ -206,7 +209,7 @@ public final class JsonSchemaValidator {
         if (schema.has("pattern")) {
             try {
                 if (!Pattern.compile(schema.get("pattern").asText()).matcher(value).find()) {
-                    problems.add(at + ": does not match the pattern " + schema.get("pattern").asText());
+                    problems.add(at + ": does not match the schema's pattern");
                 }
             } catch (java.util.regex.PatternSyntaxException e) {
                 problems.add(at + ": the schema's pattern is not a valid regular expression");
@@ -216,16 +219,16 @@ public final class JsonSchemaValidator {
 
     private static void checkNumber(JsonNode schema, double value, String at, List<String> problems) {
         if (schema.has("minimum") && value < schema.get("minimum").asDouble()) {
-            problems.add(at + ": " + value + " is below the minimum " + schema.get("minimum"));
+            problems.add(at + ": below the minimum");
         }
         if (schema.has("maximum") && value > schema.get("maximum").asDouble()) {
-            problems.add(at + ": " + value + " is above the maximum " + schema.get("maximum"));
+            problems.add(at + ": above the maximum");
         }
         if (schema.path("exclusiveMinimum").isNumber() && value <= schema.get("exclusiveMinimum").asDouble()) {
-            problems.add(at + ": " + value + " is not above " + schema.get("exclusiveMinimum"));
+            problems.add(at + ": not above the exclusive minimum");
         }
         if (schema.path("exclusiveMaximum").isNumber() && value >= schema.get("exclusiveMaximum").asDouble()) {
-            problems.add(at + ": " + value + " is not below " + schema.get("exclusiveMaximum"));
+            problems.add(at + ": not below the exclusive maximum");
         }
     }
 
