@@ -111,7 +111,7 @@ public final class Orchestrator {
     /** Reads what the answer needs from the stores, so their failures surface before any answer starts. */
     public Prepared prepare(QueryCommand command) {
         long started = System.nanoTime();
-        List<Turn> turns = command.session().isPresent() && command.history().isEmpty()
+        List<Turn> turns = command.readsStoredTurns()
                 ? sessions.latest(command.session().get().storageKey(), limits.maxTurnsRead())
                 : List.of();
         return new Prepared(command, turns, started);

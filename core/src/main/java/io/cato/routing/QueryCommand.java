@@ -62,6 +62,16 @@ public record QueryCommand(String tenant, Optional<SessionKey> session, String q
         return digest.isEmpty() ? system.orElse(null) : system.orElse("") + "\u0000options:" + digest;
     }
 
+    /**
+     * Whether the answer reads the session's stored turns: a session is given and the client sent no conversation
+     * of its own, neither history before its question nor the model's earlier answers after it (a client replaying
+     * a tool call with its result carries the conversation itself).
+     */
+    public boolean readsStoredTurns() {
+        return session.isPresent() && history.isEmpty()
+                && options.exchange().stream().noneMatch(m -> m.role() == ChatMessage.Role.ASSISTANT);
+    }
+
     /** The same query without a session: answered with the same context, recorded nowhere. */
     public QueryCommand withoutSession() {
         return new QueryCommand(tenant, Optional.empty(), query, domain, system, history, maxTokens, temperature, model,

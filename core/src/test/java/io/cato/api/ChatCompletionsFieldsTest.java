@@ -291,6 +291,26 @@ class ChatCompletionsFieldsTest {
     }
 
     @Test
+    void aClientCarryingItsOwnToolConversation_isNotGivenTheStoredTurnsAsWell() {
+        CatoApi api = cato.api(List.of(answering("strong", EnumSet.allOf(Capability.class), r ->
+                r.messages().getLast().role() == ChatMessage.Role.TOOL
+                        ? new ModelReply("Sunny in Paris.", "m", TokenUsage.NONE)
+                        : new ModelReply("", "m", TokenUsage.NONE, List.of(new ToolCall("call_1", "get_weather",
+                                "{\"city\":\"Paris\"}")), FinishReason.TOOL_CALLS))), List.of("strong"));
+        post(api, "/v1/chat/completions", chat("\"user\":\"carol\",\"tools\":[" + WEATHER + "]"));
+
+        JsonNode second = json(post(api, "/v1/chat/completions", "{\"user\":\"carol\",\"tools\":[" + WEATHER
+                + "],\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"},{\"role\":\"assistant\","
+                + "\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_1\","
+                + "\"content\":\"sunny\"}]}"));
+
+        assertThat(second.at("/choices/0/message/content").asText()).isEqualTo("Sunny in Paris.");
+        assertThat(received.getLast().messages()).extracting(ChatMessage::role).containsExactly(ChatMessage.Role.USER,
+                ChatMessage.Role.ASSISTANT, ChatMessage.Role.TOOL);
+    }
+
+    @Test
     void modelsList_namesAutoAndTheDeployedTiers_inOpenAisListFormat() {
         ApiResponse response = capableApi().handle(ApiRequest.of("GET", "/v1/models", Map.of(), null));
 
