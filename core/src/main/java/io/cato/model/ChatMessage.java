@@ -55,6 +55,23 @@ public record ChatMessage(Role role, String content, List<ImageInput> images, Li
         return !images.isEmpty() || !toolCalls.isEmpty() || role == Role.TOOL;
     }
 
+    /**
+     * The message for a tier that takes no tools (a session's earlier tool turns replayed to it): tool calls and
+     * results written out as text in an assistant or user message; other messages unchanged.
+     */
+    public ChatMessage asPlainText() {
+        if (role == Role.TOOL) {
+            return user("[result of tool call " + toolCallId + (toolError ? ", an error" : "") + "] " + content);
+        }
+        if (toolCalls.isEmpty()) {
+            return this;
+        }
+        StringBuilder text = new StringBuilder(content);
+        toolCalls.forEach(call -> text.append(text.isEmpty() ? "" : "\n").append("[tool call ").append(call.id())
+                .append(": ").append(call.name()).append(' ').append(call.argumentsJson()).append(']'));
+        return new ChatMessage(Role.ASSISTANT, text.toString(), images, List.of(), null, false);
+    }
+
     /** The same message without its images (sessions keep text, not image bytes). */
     public ChatMessage withoutImages() {
         return images.isEmpty() ? this : new ChatMessage(role, content, List.of(), toolCalls, toolCallId, toolError);

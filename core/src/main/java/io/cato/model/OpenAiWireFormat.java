@@ -24,8 +24,9 @@ final class OpenAiWireFormat {
         if (request.system() != null && !request.system().isBlank()) {
             messages.addObject().put("role", "system").put("content", request.system());
         }
+        boolean tools = tier.capabilities().contains(Capability.TOOLS);
         for (ChatMessage message : request.messages()) {
-            messages.add(message(mapper, message));
+            messages.add(message(mapper, tools ? message : message.asPlainText()));
         }
         body.put("max_tokens", Math.min(request.maxTokens(), tier.maxOutputTokens()));
         body.put("temperature", request.temperature());
