@@ -132,13 +132,13 @@ public final class BedrockModelClient implements ModelClient {
         }
         call.whenComplete((ignored, error) -> events.add(error == null ? new StreamEvent.Done() : new StreamEvent.Failed(error)));
         try {
-            return relay(request, events, new ToolStream(tools, onDelta));
+            return relay(request, events, new ConverseToolStream(tools, onDelta));
         } finally {
             call.cancel(true);
         }
     }
 
-    private ModelReply relay(ModelRequest request, BlockingQueue<StreamEvent> events, ToolStream onDelta) {
+    private ModelReply relay(ModelRequest request, BlockingQueue<StreamEvent> events, ConverseToolStream onDelta) {
         long deadline = System.nanoTime() + request.deadline().toNanos();
         long firstEventBy = System.nanoTime() + timeout(request).toNanos();
         boolean started = false;
@@ -158,8 +158,8 @@ public final class BedrockModelClient implements ModelClient {
                     text.append(d.text());
                     onDelta.accept(d.text());
                 }
-                case StreamEvent.ToolStart t -> onDelta.start(t);
-                case StreamEvent.ToolInput t -> onDelta.input(t);
+                case StreamEvent.ToolStart t -> onDelta.start(t.block(), t.id(), t.name());
+                case StreamEvent.ToolInput t -> onDelta.input(t.block(), t.fragment());
                 case StreamEvent.Stopped s -> stopReason = s.reason();
                 case StreamEvent.Usage u -> usage = u.usage();
                 case StreamEvent.Failed f -> throw failure(BedrockFailures.classify(f.error(), timeout(request)));
@@ -167,7 +167,7 @@ public final class BedrockModelClient implements ModelClient {
                     BedrockFailures.fromStopReason(stopReason).ifPresent(f -> {
                         throw failure(f);
                     });
-                    ConverseTools.Reply reply = onDelta.tools.interpret(text.toString(), onDelta.uses(), stopReason);
+                    ConverseTools.Reply reply = onDelta.tools().interpret(text.toString(), onDelta.uses(), stopReason);
                     return new ModelReply(reply.text(), tier.modelId(), usage, reply.toolCalls(), reply.finishReason());
                 }
             }
@@ -192,78 +192,6 @@ public final class BedrockModelClient implements ModelClient {
         }
         request.options().topP().ifPresent(p -> config.topP(p.floatValue()));
         return config.build();
-    }
-
-    /**
-     * Streamed tool uses: each caller tool's id, name and input pieces go on as {@link ToolCallDelta}s (numbered
-     * from 0 in the order they start); the response tool's input pieces are the answer's text.
-     */
-    private static final class ToolStream {
-        private final ConverseTools tools;
-        private final Consumer<String> target;
-        private final java.util.Map<Integer, Integer> callByBlock = new java.util.HashMap<>();
-        private final List<String[]> calls = new java.util.ArrayList<>();
-        private final List<StringBuilder> inputs = new java.util.ArrayList<>();
-        private int responseBlock = -1;
-
-        ToolStream(ConverseTools tools, Consumer<String> target) {
-            this.tools = tools;
-            this.target = target;
-        }
-
-        void accept(String text) {
-            target.accept(text);
-        }
-
-        void start(StreamEvent.ToolStart start) {
-            if (tools.responseTool().filter(start.name()::equals).isPresent()) {
-                responseBlock = start.block();
-                calls.add(new String[] {start.id(), start.name()});
-                inputs.add(new StringBuilder());
-                callByBlock.put(start.block(), calls.size() - 1);
-                return;
-            }
-            calls.add(new String[] {start.id(), start.name()});
-            inputs.add(new StringBuilder());
-            callByBlock.put(start.block(), calls.size() - 1);
-            if (!tools.singleCall() || visibleCalls() == 1) {
-                StreamSink.toolCall(target, ToolCallDelta.start(visibleCalls() - 1, start.id(), start.name()));
-            }
-        }
-
-        void input(StreamEvent.ToolInput input) {
-            Integer call = callByBlock.get(input.block());
-            if (call == null) {
-                return;
-            }
-            inputs.get(call).append(input.fragment());
-            if (input.block() == responseBlock) {
-                target.accept(input.fragment());
-            } else if (!tools.singleCall() || visibleIndex(call) == 0) {
-                StreamSink.toolCall(target, ToolCallDelta.arguments(visibleIndex(call), input.fragment()));
-            }
-        }
-
-        private int visibleCalls() {
-            return (int) calls.stream().filter(c -> tools.responseTool().filter(c[1]::equals).isEmpty()).count();
-        }
-
-        private int visibleIndex(int call) {
-            int index = 0;
-            for (int i = 0; i < call; i++) {
-                index += tools.responseTool().filter(calls.get(i)[1]::equals).isEmpty() ? 1 : 0;
-            }
-            return index;
-        }
-
-        List<ToolCall> uses() {
-            List<ToolCall> uses = new java.util.ArrayList<>();
-            for (int i = 0; i < calls.size(); i++) {
-                String input = inputs.get(i).isEmpty() ? "{}" : inputs.get(i).toString();
-                uses.add(new ToolCall(calls.get(i)[0], calls.get(i)[1], input));
-            }
-            return uses;
-        }
     }
 
     /**
