@@ -174,9 +174,11 @@ public final class CatoApi {
     private ApiResponse chat(ApiRequest request) {
         String tenant = tenant(request);
         JsonNode body = reader.jsonObject(request);
-        var parsed = chat.parse(tenant, request, body);
         Optional<String> key = parts.idempotency().keyOf(request);
-        Optional<LegacyRoute> legacy = legacyFor(parsed.command().session().map(s -> s.storageKey()));
+        Optional<LegacyRoute> legacy = legacyFor(chat.session(tenant, request, body).map(s -> s.storageKey()));
+        // Requests still going to the legacy proxy are forwarded unchanged, as before: only what Cato answers
+        // is held to the fields Cato honours.
+        var parsed = legacy.isPresent() ? null : chat.parse(tenant, request, body);
         Supplier<ApiResponse> work = legacy.isPresent()
                 ? () -> { parts.stats().recordLegacy(); return legacy.get().forwardChatCompletion(request); }
                 : () -> chat.serve(parsed);

@@ -52,9 +52,7 @@ final class ChatCompletionsEndpoint {
         OpenAiOptions.refuseUnknownAndUnsupported(body);
         Optional<String> model = RequestReader.optionalText(body, "model");
         Conversation conversation = OpenAiMessages.parse(body.get("messages"));
-        Optional<SessionKey> session = request.header("x-cato-session")
-                .or(() -> RequestReader.optionalText(body, "user"))
-                .map(id -> new SessionKey(tenant, id));
+        Optional<SessionKey> session = session(tenant, request, body);
         List<ToolSpec> tools = OpenAiOptions.tools(body.get("tools"));
         int n = RequestReader.optionalInt(body, "n", 1, OpenAiOptions.MAX_N).orElse(1);
         boolean parallel = !body.has("parallel_tool_calls") || body.get("parallel_tool_calls").isNull()
@@ -69,6 +67,13 @@ final class ChatCompletionsEndpoint {
                 RequestReader.optionalNumber(body, "temperature", 0, 2), model, options);
         boolean stream = RequestReader.optionalBoolean(body, "stream");
         return new ChatRequest(command, stream, n, OpenAiOptions.includeUsage(body, stream));
+    }
+
+    /** The conversation a request continues: the {@code X-Cato-Session} header, else the {@code user} field. */
+    Optional<SessionKey> session(String tenant, ApiRequest request, JsonNode body) {
+        return request.header("x-cato-session")
+                .or(() -> RequestReader.optionalText(body, "user"))
+                .map(id -> new SessionKey(tenant, id));
     }
 
     ApiResponse serve(ChatRequest request) {
