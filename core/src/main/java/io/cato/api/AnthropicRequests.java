@@ -194,6 +194,10 @@ final class AnthropicRequests {
                 throw ApiException.unsupported("tools[" + i + "]", "server tool '" + type + "' is not offered");
             }
             String name = RequestReader.requiredText(tool, "name", 64);
+            if (!OpenAiOptions.NAME.matcher(name).matches()) {
+                throw new ApiException(ErrorCode.INVALID_REQUEST, "tools[" + i + "].name must be 1-64 letters, digits, _ or -",
+                        "tools[" + i + "].name");
+            }
             specs.add(new ToolSpec(name, tool.hasNonNull("description") ? tool.get("description").asText() : null,
                     OpenAiOptions.schema(tool.get("input_schema"), "tools[" + i + "].input_schema")));
         }

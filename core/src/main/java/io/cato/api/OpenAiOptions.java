@@ -19,7 +19,8 @@ final class OpenAiOptions {
     static final int MAX_N = 8;
     static final int MAX_TOOLS = 128;
     static final int MAX_STOP = 4;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** What OpenAI, Anthropic and Converse all accept as a tool or schema name. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** Every top-level field of OpenAI's chat completions request; anything else is refused as unknown. */
     static final Set<String> KNOWN = Set.of("messages", "model", "audio", "frequency_penalty", "function_call",
