@@ -34,6 +34,7 @@ import io.cato.model.ModelClient;
 import io.cato.model.OpenAiCompatibleModelClient;
 import io.cato.model.Provider;
 import io.cato.model.RetryingModelClient;
+import io.cato.model.StructuredOutputModelClient;
 import io.cato.model.TierConfig;
 import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutFlag;
@@ -181,7 +182,8 @@ public final class CatoWiring {
         var breakers = new CircuitBreakers(new DynamoDbBreakerStore(dynamo, settings.tables().breakers()),
                 settings.breaker(), clock, metrics::breakerOpened);
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
-                .map(config -> BreakerGuardedModelClient.guard(new Tier(config, client(config, http, mapper)), breakers))
+                .map(config -> checked(BreakerGuardedModelClient.guard(new Tier(config, client(config, http, mapper)),
+                        breakers), mapper))
                 .toList(), settings.fallbackChain());
         ServiceStats stats = new ServiceStats(metrics);
         var sessions = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl());
@@ -222,6 +224,15 @@ public final class CatoWiring {
                     AwsClients.sageMakerRuntime(config), mapper));
             case MEMORY -> new MemoryAnswerer();
         };
+    }
+
+    /**
+     * A remote tier's answers are held to the request's response format and tool definitions outside its breaker:
+     * an answer of the wrong shape moves the chain on without counting as the provider's outage.
+     */
+    static Tier checked(Tier tier, ObjectMapper mapper) {
+        return tier.config().provider() == Provider.MEMORY ? tier
+                : new Tier(tier.config(), new StructuredOutputModelClient(tier.name(), tier.client(), mapper));
     }
 
     private static Optional<LegacyRoute> legacy(Settings settings, HttpClient http, ObjectMapper mapper) {

@@ -26,7 +26,8 @@ public final class CatoApi {
     public static final String DEFAULT_TENANT = "default";
     private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
     /** Paths that name the same operation as another; idempotency keys are scoped by the operation. */
-    private static final java.util.Map<String, String> ALIASES = java.util.Map.of("/chat/completions", "/v1/chat/completions");
+    private static final java.util.Map<String, String> ALIASES = java.util.Map.of(
+            "/chat/completions", "/v1/chat/completions", "/messages", "/v1/messages", "/models", "/v1/models");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** Everything the API is built from; assembled by each deployment's wiring. */
@@ -53,6 +54,8 @@ public final class CatoApi {
     private final RolloutDecider rollout;
     private final QueryEndpoint query;
     private final ChatCompletionsEndpoint chat;
+    private final MessagesEndpoint messages;
+    private final ModelsEndpoint models;
     private final AdminEndpoints admin;
     private final java.util.Map<String, AdminAction> adminActions;
 
@@ -76,6 +79,9 @@ public final class CatoApi {
         this.rollout = new RolloutDecider(parts.rollout());
         this.query = new QueryEndpoint(parts.mapper(), parts.orchestrator());
         this.chat = new ChatCompletionsEndpoint(parts.mapper(), parts.orchestrator(), parts.clock());
+        this.messages = new MessagesEndpoint(parts.mapper(), parts.orchestrator(), errors);
+        this.models = new ModelsEndpoint(parts.mapper(), parts.tiers().chain(),
+                parts.orchestrator().router().settings().autoModels(), parts.clock().instant().getEpochSecond());
         this.admin = new AdminEndpoints(parts.mapper(), parts.healthChecks(), parts.stats(), parts.rollout(),
                 parts.tiers().chain(), parts.breakers(), parts.orchestrator().cache());
     }
@@ -87,8 +93,12 @@ public final class CatoApi {
             if (e instanceof ApiException api && api.code().status() < 500) {
                 parts.stats().recordRejected();
             }
-            return errors.of(e);
+            return isMessagesApi(request.path()) ? errors.anthropic(e) : errors.of(e);
         }
+    }
+
+    private static boolean isMessagesApi(String path) {
+        return path.startsWith("/v1/messages") || path.startsWith("/messages");
     }
 
     public ErrorResponses errors() {
@@ -107,6 +117,8 @@ public final class CatoApi {
         return switch (path) {
             case "/api/cato/query" -> post(request, () -> query(path, request));
             case "/v1/chat/completions" -> post(request, () -> chat(path, request));
+            case "/v1/messages" -> post(request, () -> messages(path, request));
+            case "/v1/models" -> open(request, models::list);
             case "/api/admin/cato/health" -> get(request, admin::health);
             case "/api/admin/cato/status" -> get(request, admin::status);
             case "/api/admin/cato/cache/purge" -> post(request, () -> {
@@ -114,6 +126,10 @@ public final class CatoApi {
                 return admin.purgeCache(reader.jsonObject(request));
             });
             default -> {
+                if (path.startsWith("/v1/models/") || path.startsWith("/models/")) {
+                    yield open(request, () -> models.one(path.substring(path.indexOf("/models/") + 8)));
+                }
+                notOffered(path);
                 AdminAction action = adminActions.get(path);
                 if (action == null) {
                     throw new ApiException(ErrorCode.NOT_FOUND, "no such route");
@@ -131,6 +147,28 @@ public final class CatoApi {
     private static ApiResponse post(ApiRequest request, Supplier<ApiResponse> action) {
         if (!request.method().equals("POST")) {
             throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use POST");
+        }
+        return action.get();
+    }
+
+    /** OpenAI and Anthropic APIs Cato does not serve, answered with a code that says so rather than a bare 404. */
+    private static void notOffered(String path) {
+        String api = path.replaceFirst("^/v1/", "/");
+        String what = api.startsWith("/embeddings") ? "the embeddings API"
+                : api.startsWith("/responses") ? "the Responses API"
+                : api.equals("/completions") ? "the legacy completions API"
+                : api.startsWith("/messages/") ? "this part of the Messages API"
+                : null;
+        if (what != null) {
+            throw new ApiException(ErrorCode.ENDPOINT_NOT_OFFERED, "Cato does not offer " + what
+                    + "; it serves /v1/chat/completions, /v1/messages and /v1/models");
+        }
+    }
+
+    /** A read anyone who may query may make (no admin token). */
+    private static ApiResponse open(ApiRequest request, Supplier<ApiResponse> action) {
+        if (!request.method().equals("GET")) {
+            throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use GET");
         }
         return action.get();
     }
@@ -159,10 +197,12 @@ public final class CatoApi {
     private ApiResponse chat(String operation, ApiRequest request) {
         String tenant = tenant(request);
         JsonNode body = reader.jsonObject(request);
-        var parsed = chat.parse(tenant, request, body);
-        Deadline deadline = deadlineFor(request, parsed.stream());
         Optional<String> key = parts.idempotency().keyOf(request);
-        Optional<LegacyRoute> legacy = legacyFor(parsed.command().session().map(s -> s.storageKey()));
+        Optional<LegacyRoute> legacy = legacyFor(chat.session(tenant, request, body).map(s -> s.storageKey()));
+        // Requests still going to the legacy proxy are forwarded unchanged, as before: only what Cato answers
+        // is held to the fields Cato honours.
+        var parsed = legacy.isPresent() ? null : chat.parse(tenant, request, body);
+        Deadline deadline = deadlineFor(request, parsed == null ? body.path("stream").asBoolean(false) : parsed.stream());
         Supplier<ApiResponse> work = legacy.isPresent()
                 ? () -> { parts.stats().recordLegacy(); return legacy.get().forwardChatCompletion(request); }
                 : () -> chat.serve(parsed, deadline);
@@ -173,6 +213,17 @@ public final class CatoApi {
     private Deadline deadlineFor(ApiRequest request, boolean streamed) {
         Duration budget = streamed ? parts.deadlines().streamed() : parts.deadlines().whole();
         return request.edgeDeadline().map(edge -> edge.within(budget)).orElseGet(() -> Deadline.after(budget));
+    }
+
+    /** Anthropic's Messages API is always answered by Cato: the legacy proxy speaks OpenAI's API only. */
+    private ApiResponse messages(String operation, ApiRequest request) {
+        String tenant = tenant(request);
+        JsonNode body = reader.jsonObject(request);
+        var parsed = AnthropicRequests.parse(tenant, request, body);
+        Deadline deadline = deadlineFor(request, parsed.stream());
+        Optional<String> key = parts.idempotency().keyOf(request);
+        Supplier<ApiResponse> work = () -> messages.serve(parsed, deadline);
+        return key.map(k -> parts.idempotency().run(tenant, operation, k, request, deadline, work)).orElseGet(work);
     }
 
     private Optional<LegacyRoute> legacyFor(Optional<String> stickyKey) {

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.model.CallerGoneException;
-import io.cato.model.ChatMessage;
 import io.cato.model.Deadline;
+import io.cato.model.GenerationOptions;
+import io.cato.model.StreamSink;
+import io.cato.model.ToolCallDelta;
+import io.cato.model.ToolSpec;
 import io.cato.routing.Answer;
 import io.cato.routing.Orchestrator;
 import io.cato.routing.QueryCommand;
@@ -16,137 +19,114 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@code POST /v1/chat/completions}: the OpenAI-compatible API LiteLLM's clients already speak. */
+/**
+ * {@code POST /v1/chat/completions}: the OpenAI-compatible API LiteLLM's clients already speak, with tools,
+ * structured output, images, several choices and streamed usage. Every request field is honoured or refused
+ * (see {@link OpenAiOptions}).
+ */
 final class ChatCompletionsEndpoint {
-    private static final int MAX_MESSAGES = 1_000;
     private final ObjectMapper mapper;
     private final Orchestrator orchestrator;
     private final Clock clock;
+    private final ChatCompletionRenderer render;
 
     ChatCompletionsEndpoint(ObjectMapper mapper, Orchestrator orchestrator, Clock clock) {
         this.mapper = mapper;
         this.orchestrator = orchestrator;
         this.clock = clock;
+        this.render = new ChatCompletionRenderer(mapper);
     }
 
-    /** A parsed request; {@code stream} asks for server-sent events. */
-    record ChatRequest(QueryCommand command, boolean stream) {
+    /**
+     * A parsed request.
+     *
+     * @param stream answer as server-sent events
+     * @param includeUsage end a stream with a usage chunk whose choices are empty, as OpenAI does
+     */
+    record ChatRequest(QueryCommand command, boolean stream, int n, boolean includeUsage) {
     }
 
     ChatRequest parse(String tenant, ApiRequest request, JsonNode body) {
+        OpenAiOptions.refuseUnknownAndUnsupported(body);
         Optional<String> model = RequestReader.optionalText(body, "model");
-        List<ChatMessage> messages = messages(body.get("messages"));
-        ChatMessage last = messages.getLast();
-        if (last.role() != ChatMessage.Role.USER || last.content().isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "the last message must be a non-empty user message");
-        }
-        StringBuilder system = new StringBuilder();
-        List<ChatMessage> history = new ArrayList<>();
-        for (ChatMessage message : messages.subList(0, messages.size() - 1)) {
-            if (message.role() == ChatMessage.Role.SYSTEM) {
-                system.append(system.isEmpty() ? "" : "\n").append(message.content());
-            } else {
-                history.add(message);
-            }
-        }
-        Optional<SessionKey> session = request.header("x-cato-session")
+        Conversation conversation = OpenAiMessages.parse(body.get("messages"));
+        Optional<SessionKey> session = session(tenant, request, body);
+        List<ToolSpec> tools = OpenAiOptions.tools(body.get("tools"));
+        int n = RequestReader.optionalInt(body, "n", 1, OpenAiOptions.MAX_N).orElse(1);
+        boolean parallel = !body.has("parallel_tool_calls") || body.get("parallel_tool_calls").isNull()
+                || RequestReader.optionalBoolean(body, "parallel_tool_calls");
+        GenerationOptions options = new GenerationOptions(tools, OpenAiOptions.toolChoice(body.get("tool_choice"), tools),
+                parallel, OpenAiOptions.responseFormat(body.get("response_format")), OpenAiOptions.stop(body.get("stop")),
+                OpenAiOptions.seed(body), RequestReader.optionalNumber(body, "top_p", 0, 1), n, conversation.exchange());
+        QueryCommand command = new QueryCommand(tenant, session, conversation.query(), Optional.empty(),
+                conversation.system(), conversation.history(),
+                RequestReader.optionalInt(body, "max_completion_tokens", 1, 64_000)
+                        .or(() -> RequestReader.optionalInt(body, "max_tokens", 1, 64_000)),
+                RequestReader.optionalNumber(body, "temperature", 0, 2), model, options);
+        boolean stream = RequestReader.optionalBoolean(body, "stream");
+        return new ChatRequest(command, stream, n, OpenAiOptions.includeUsage(body, stream));
+    }
+
+    /** The conversation a request continues: the {@code X-Cato-Session} header, else the {@code user} field. */
+    Optional<SessionKey> session(String tenant, ApiRequest request, JsonNode body) {
+        return request.header("x-cato-session")
                 .or(() -> RequestReader.optionalText(body, "user"))
                 .map(id -> new SessionKey(tenant, id));
-        QueryCommand command = new QueryCommand(tenant, session, last.content(), Optional.empty(),
-                system.isEmpty() ? Optional.empty() : Optional.of(system.toString()), history,
-                RequestReader.optionalInt(body, "max_tokens", 1, 64_000)
-                        .or(() -> RequestReader.optionalInt(body, "max_completion_tokens", 1, 64_000)),
-                RequestReader.optionalNumber(body, "temperature", 0, 2), model);
-        return new ChatRequest(command, RequestReader.optionalBoolean(body, "stream"));
-    }
-
-    private static List<ChatMessage> messages(JsonNode node) {
-        if (node == null || !node.isArray() || node.isEmpty()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "messages must be a non-empty array");
-        }
-        if (node.size() > MAX_MESSAGES) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "messages may hold at most " + MAX_MESSAGES + " entries");
-        }
-        List<ChatMessage> messages = new ArrayList<>();
-        for (JsonNode item : node) {
-            if (!item.isObject()) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST, "each message must be an object");
-            }
-            String role = RequestReader.optionalText(item, "role")
-                    .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "each message needs a role"));
-            messages.add(new ChatMessage(role(role), content(item.get("content"))));
-        }
-        return messages;
-    }
-
-    private static ChatMessage.Role role(String role) {
-        return switch (role.toLowerCase(Locale.ROOT)) {
-            case "system", "developer" -> ChatMessage.Role.SYSTEM;
-            case "user" -> ChatMessage.Role.USER;
-            case "assistant" -> ChatMessage.Role.ASSISTANT;
-            default -> throw new ApiException(ErrorCode.INVALID_REQUEST,
-                    "message role must be system, developer, user or assistant");
-        };
-    }
-
-    /** Content is a string or, in the newer format, an array of {type: text, text} parts. */
-    private static String content(JsonNode content) {
-        if (content != null && content.isTextual()) {
-            return content.asText();
-        }
-        if (content != null && content.isArray()) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode part : content) {
-                if (!part.isObject() || !"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                    throw new ApiException(ErrorCode.INVALID_REQUEST, "only text content parts are supported");
-                }
-                text.append(part.get("text").asText());
-            }
-            return text.toString();
-        }
-        throw new ApiException(ErrorCode.INVALID_REQUEST, "message content must be a string or an array of text parts");
     }
 
     ApiResponse serve(ChatRequest request, Deadline deadline) {
-        // Checked before any answer starts, so a stream never opens for a model that does not exist.
+        // Checked before any answer starts, so a stream never opens for a model that does not exist or cannot
+        // take what the request needs.
         orchestrator.router().pinnedTier(request.command().model());
+        orchestrator.router().requireCapable(request.command());
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = clock.instant().getEpochSecond();
         Orchestrator.Prepared prepared = orchestrator.prepare(request.command(), deadline);
         if (!request.stream()) {
-            Answer answer = orchestrator.answer(prepared, null);
-            ApiResponse response = ApiResponse.json(200, completion(id, created, answer).toString());
-            return answer.degraded() ? response.notReplayable() : response;
+            List<Answer> answers = new ArrayList<>();
+            for (int i = 0; i < request.n(); i++) {
+                answers.add(orchestrator.answer(choice(prepared, i), null));
+            }
+            ApiResponse response = ApiResponse.json(200, render.completion(id, created, answers).toString());
+            return answers.stream().anyMatch(Answer::degraded) ? response.notReplayable() : response;
         }
         ResponseOutcome outcome = ResponseOutcome.replayable();
-        return ApiResponse.eventStream(out -> stream(prepared, id, created, out, outcome), outcome);
+        return ApiResponse.eventStream(out -> stream(request, prepared, id, created, out, outcome), outcome);
+    }
+
+    /**
+     * The first choice is the session's answer and is recorded there; further choices are answered with the same
+     * context and recorded nowhere.
+     */
+    private static Orchestrator.Prepared choice(Orchestrator.Prepared prepared, int index) {
+        return index == 0 ? prepared : new Orchestrator.Prepared(prepared.command().withoutSession(),
+                prepared.conversation(), prepared.deadline(), System.nanoTime());
     }
 
     /**
      * Writes the answer as it comes. A stream that breaks off ends with an error event, and one whose caller went
      * away ends at once (its tier's call was cancelled); neither, nor a degraded answer, is replayed to a retry.
      */
-    private void stream(Orchestrator.Prepared prepared, String id, long created, OutputStream out,
+    private void stream(ChatRequest request, Orchestrator.Prepared prepared, String id, long created, OutputStream out,
                         ResponseOutcome outcome) {
+        List<Answer> answers = new ArrayList<>();
         try {
-            Answer answer = orchestrator.answer(prepared, delta -> {
-                ObjectNode chunk = chunk(id, created, "cato");
-                chunk.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
-                        .putObject("delta").put("role", "assistant").put("content", delta);
-                event(out, chunk.toString());
-            });
-            if (answer.degraded()) {
+            for (int i = 0; i < request.n(); i++) {
+                int index = i;
+                Answer answer = orchestrator.answer(choice(prepared, i), new ChunkSink(out, id, created, index));
+                answers.add(answer);
+                boolean last = index == request.n() - 1;
+                event(out, render.finishChunk(id, created, answer, index, last ? answers : List.of()).toString());
+            }
+            if (request.includeUsage()) {
+                event(out, render.usageChunk(id, created, answers).toString());
+            }
+            if (answers.stream().anyMatch(Answer::degraded)) {
                 outcome.keepFromReplay();
             }
-            ObjectNode last = chunk(id, created, answer.model());
-            last.withArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("delta");
-            last.set("usage", usage(answer));
-            last.set("cato", cato(answer));
-            event(out, last.toString());
             event(out, "[DONE]");
         } catch (CallerGoneException gone) {
             outcome.keepFromReplay();
@@ -163,6 +143,49 @@ final class ChatCompletionsEndpoint {
         }
     }
 
+    /** Writes each text delta and tool-call piece of one choice as an OpenAI chunk. */
+    private final class ChunkSink implements StreamSink {
+        private final OutputStream out;
+        private final String id;
+        private final long created;
+        private final int index;
+        private boolean roleSent;
+
+        ChunkSink(OutputStream out, String id, long created, int index) {
+            this.out = out;
+            this.id = id;
+            this.created = created;
+            this.index = index;
+        }
+
+        @Override
+        public void accept(String text) {
+            ObjectNode delta = mapper.createObjectNode();
+            role(delta);
+            delta.put("content", text);
+            event(out, render.deltaChunk(id, created, index, delta).toString());
+        }
+
+        @Override
+        public void toolCall(ToolCallDelta piece) {
+            ObjectNode delta = mapper.createObjectNode();
+            role(delta);
+            ObjectNode call = delta.putArray("tool_calls").addObject().put("index", piece.index());
+            piece.id().ifPresent(callId -> call.put("id", callId).put("type", "function"));
+            ObjectNode function = call.putObject("function");
+            piece.name().ifPresent(name -> function.put("name", name));
+            function.put("arguments", piece.argumentsFragment());
+            event(out, render.deltaChunk(id, created, index, delta).toString());
+        }
+
+        private void role(ObjectNode delta) {
+            if (!roleSent) {
+                delta.put("role", "assistant");
+                roleSent = true;
+            }
+        }
+    }
+
     private static void event(OutputStream out, String data) {
         try {
             out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
@@ -170,43 +193,5 @@ final class ChatCompletionsEndpoint {
         } catch (IOException e) {
             throw new CallerGoneException(e);
         }
-    }
-
-    private ObjectNode chunk(String id, long created, String model) {
-        ObjectNode chunk = mapper.createObjectNode();
-        chunk.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
-        return chunk;
-    }
-
-    private ObjectNode completion(String id, long created, Answer answer) {
-        ObjectNode out = mapper.createObjectNode();
-        out.put("id", id).put("object", "chat.completion").put("created", created).put("model", answer.model());
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", answer.text());
-        choice.put("finish_reason", "stop");
-        out.set("usage", usage(answer));
-        out.set("cato", cato(answer));
-        return out;
-    }
-
-    private ObjectNode usage(Answer answer) {
-        ObjectNode usage = mapper.createObjectNode();
-        usage.put("prompt_tokens", answer.usage().inputTokens());
-        usage.put("completion_tokens", answer.usage().outputTokens());
-        usage.put("total_tokens", answer.usage().inputTokens() + answer.usage().outputTokens());
-        usage.putObject("prompt_tokens_details").put("cached_tokens", answer.usage().cachedInputTokens());
-        return usage;
-    }
-
-    private ObjectNode cato(Answer answer) {
-        ObjectNode cato = mapper.createObjectNode();
-        cato.put("tier", answer.tier()).put("reason", answer.reason()).put("cached", answer.cached())
-                .put("cost_usd", answer.costUsd()).put("latency_ms", answer.latencyMs()).put("degraded", answer.degraded());
-        answer.fallbackFrom().ifPresent(from -> cato.put("fallback_from", from));
-        cato.set("routing", Routings.render(mapper, answer));
-        cato.set("usage", Routings.usage(mapper, answer));
-        cato.set("cache", CacheOutcomes.render(mapper, answer.cache()));
-        return cato;
     }
 }

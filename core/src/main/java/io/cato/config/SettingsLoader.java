@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.api.Json;
 import io.cato.breaker.BreakerPolicy;
 import io.cato.cache.CacheSettings;
+import io.cato.model.Capability;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
 import io.cato.routing.RoutingSettings;
@@ -232,9 +233,25 @@ public final class SettingsLoader {
                     Duration.ofMillis(t.path("timeout_ms").asLong(20_000)), t.path("context_window").asInt(8192),
                     t.path("history_budget").asInt(4096), t.path("max_output_tokens").asInt(1024),
                     text(t, "region"), text(t, "endpoint").map(url -> endpoint(t.path("name").asText(), url)),
-                    t.path("prompt_cache_min_tokens").asInt(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS)));
+                    t.path("prompt_cache_min_tokens").asInt(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS),
+                    capabilities(t)));
         }
         return tiers;
+    }
+
+    /** The tier's declared capabilities; without the key, its provider's defaults (null tells the tier so). */
+    private static java.util.Set<Capability> capabilities(JsonNode tier) {
+        JsonNode list = tier.get("capabilities");
+        if (list == null || list.isNull()) {
+            return null;
+        }
+        if (!list.isArray()) {
+            throw new InvalidSettingsException("tier " + tier.path("name").asText()
+                    + ": capabilities must be a list such as [\"tools\", \"images\", \"json_schema\"]");
+        }
+        java.util.Set<Capability> found = java.util.EnumSet.noneOf(Capability.class);
+        list.forEach(c -> found.add(Capability.parse(c.asText())));
+        return found;
     }
 
     private static URI endpoint(String tier, String value) {

@@ -2,8 +2,6 @@ package io.cato.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -52,11 +51,16 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
             if ("content_filter".equals(choice.path("finish_reason").asText())) {
                 throw failure(new ModelFailure.Refused("finish_reason content_filter"));
             }
-            JsonNode content = choice.path("message").path("content");
-            if (!content.isTextual()) {
+            JsonNode message = choice.path("message");
+            List<ToolCall> calls = OpenAiWireFormat.toolCalls(message);
+            JsonNode content = message.path("content");
+            if (!content.isTextual() && calls.isEmpty()) {
                 throw failure(new ModelFailure.Unavailable("response without choices[0].message.content"));
             }
-            return new ModelReply(content.asText(), json.path("model").asText(tier.modelId()), usage(json.path("usage")));
+            FinishReason finish = calls.isEmpty() ? FinishReason.fromOpenAi(choice.path("finish_reason").asText())
+                    : FinishReason.TOOL_CALLS;
+            return new ModelReply(content.asText(""), json.path("model").asText(tier.modelId()),
+                    usage(json.path("usage")), calls, finish);
         } catch (TimedBody.StalledException e) {
             throw failure(new ModelFailure.TimedOut("answer not read in time: " + e.getMessage()));
         } catch (IOException e) {
@@ -70,7 +74,9 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
         StringBuilder text = new StringBuilder();
         String model = tier.modelId();
         TokenUsage usage = null;
+        String finishReason = null;
         boolean finished = false;
+        OpenAiWireFormat.ToolCallAssembler calls = new OpenAiWireFormat.ToolCallAssembler();
         try (var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
@@ -83,12 +89,17 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
                     break;
                 }
                 JsonNode chunk = mapper.readTree(data);
-                finished |= chunk.path("choices").path(0).hasNonNull("finish_reason");
                 model = chunk.path("model").asText(model);
                 if (chunk.hasNonNull("usage")) {
                     usage = usage(chunk.get("usage"));
                 }
-                String delta = chunk.path("choices").path(0).path("delta").path("content").asText("");
+                JsonNode choice = chunk.path("choices").path(0);
+                if (choice.hasNonNull("finish_reason")) {
+                    finishReason = choice.get("finish_reason").asText();
+                    finished = true;
+                }
+                calls.add(choice.path("delta").path("tool_calls"), onDelta);
+                String delta = choice.path("delta").path("content").asText("");
                 if (!delta.isEmpty()) {
                     text.append(delta);
                     onDelta.accept(delta);
@@ -103,7 +114,12 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
             // The connection closed before the answer said it was over: what arrived may be cut anywhere.
             throw failure(new ModelFailure.Unavailable("stream ended before its last chunk"));
         }
-        return new ModelReply(text.toString(), model, usage != null ? usage : estimated(request, text));
+        if ("content_filter".equals(finishReason)) {
+            throw failure(new ModelFailure.Refused("finish_reason content_filter"));
+        }
+        List<ToolCall> toolCalls = calls.calls();
+        return new ModelReply(text.toString(), model, usage != null ? usage : estimated(request, text), toolCalls,
+                toolCalls.isEmpty() ? FinishReason.fromOpenAi(finishReason) : FinishReason.TOOL_CALLS);
     }
 
     /**
@@ -162,22 +178,7 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
     }
 
     private byte[] body(ModelRequest request, boolean stream) {
-        ObjectNode body = mapper.createObjectNode();
-        body.put("model", tier.modelId());
-        ArrayNode messages = body.putArray("messages");
-        if (request.system() != null && !request.system().isBlank()) {
-            messages.addObject().put("role", "system").put("content", request.system());
-        }
-        for (ChatMessage message : request.messages()) {
-            messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content", message.content());
-        }
-        body.put("max_tokens", Math.min(request.maxTokens(), tier.maxOutputTokens()));
-        body.put("temperature", request.temperature());
-        if (stream) {
-            body.put("stream", true);
-            body.putObject("stream_options").put("include_usage", true);
-        }
-        return body.toString().getBytes(StandardCharsets.UTF_8);
+        return OpenAiWireFormat.body(mapper, tier, request, stream).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Maps an error status to a failure type, reading OpenAI's and vLLM's error bodies. */

@@ -113,7 +113,7 @@ public final class RetryingModelClient implements ModelClient {
     }
 
     /** Passes deltas on and remembers whether any reached the caller. */
-    private static final class DeltaWatch implements Consumer<String> {
+    private static final class DeltaWatch implements StreamSink {
         private final Consumer<String> target;
         private volatile boolean started;
 
@@ -125,6 +125,12 @@ public final class RetryingModelClient implements ModelClient {
         public void accept(String delta) {
             started = true;
             target.accept(delta);
+        }
+
+        @Override
+        public void toolCall(ToolCallDelta delta) {
+            started = true;
+            StreamSink.toolCall(target, delta);
         }
 
         boolean started() {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A model tier as configuration: who serves it, what it costs and what it can hold.
@@ -17,11 +18,13 @@ import java.util.Optional;
  * @param region the AWS region of a Bedrock or SageMaker tier; empty means the SDK's default
  * @param endpoint an endpoint override for a Bedrock or SageMaker tier (a stub in tests)
  * @param promptCacheMinTokens the model's minimum prompt cache checkpoint; 0 turns prompt caching off
+ * @param capabilities what the tier takes beyond plain text (tools, images, structured output); requests needing
+ *     more are sent only to tiers that declare it
  */
 public record TierConfig(String name, Provider provider, String modelId, Optional<String> baseUrl,
                          Optional<String> apiKey, Prices prices, Duration timeout, int contextWindow,
                          int historyBudget, int maxOutputTokens, Optional<String> region, Optional<URI> endpoint,
-                         int promptCacheMinTokens) {
+                         int promptCacheMinTokens, Set<Capability> capabilities) {
 
     /** Bedrock's smallest cache checkpoint (Claude Sonnet); Haiku needs 2,048, some models 4,096. */
     public static final int DEFAULT_PROMPT_CACHE_MIN_TOKENS = 1024;
@@ -38,6 +41,7 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
     }
 
     public TierConfig {
+        capabilities = capabilities == null ? Capability.defaultsFor(provider) : Set.copyOf(capabilities);
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a tier needs a name");
         }
@@ -60,6 +64,20 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
                       int historyBudget, int maxOutputTokens) {
         this(name, provider, modelId, baseUrl, apiKey, prices, timeout, contextWindow, historyBudget, maxOutputTokens,
                 Optional.empty(), Optional.empty(), DEFAULT_PROMPT_CACHE_MIN_TOKENS);
+    }
+
+    /** A tier with its provider's default capabilities. */
+    public TierConfig(String name, Provider provider, String modelId, Optional<String> baseUrl,
+                      Optional<String> apiKey, Prices prices, Duration timeout, int contextWindow,
+                      int historyBudget, int maxOutputTokens, Optional<String> region, Optional<URI> endpoint,
+                      int promptCacheMinTokens) {
+        this(name, provider, modelId, baseUrl, apiKey, prices, timeout, contextWindow, historyBudget, maxOutputTokens,
+                region, endpoint, promptCacheMinTokens, Capability.defaultsFor(provider));
+    }
+
+    /** Whether the tier takes everything in {@code needed}. */
+    public boolean supports(Set<Capability> needed) {
+        return capabilities.containsAll(needed);
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.cato.routing;
 
+import io.cato.model.FinishReason;
+import io.cato.model.ModelReply;
 import io.cato.model.TokenUsage;
+import io.cato.model.ToolCall;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,10 +15,41 @@ import java.util.Optional;
  * @param degraded true when no model answered and the memory tier stood in
  * @param recording where the answer was kept in its session, and whether it is being verified
  * @param classification the classifier's verdict, when the query was classified
+ * @param output the answer's tool calls and why it ended
  */
 public record Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
                      boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded,
-                     Recording recording, CacheOutcome cache, Optional<Classification> classification) {
+                     Recording recording, CacheOutcome cache, Optional<Classification> classification, Output output) {
+
+    public Answer {
+        output = output == null ? Output.STOPPED : output;
+    }
+
+    /** An answer without tool calls that ended naturally. */
+    public Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
+                  boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded,
+                  Recording recording, CacheOutcome cache, Optional<Classification> classification) {
+        this(text, model, tier, reason, fallbackFrom, cached, costUsd, usage, latencyMs, degraded, recording, cache,
+                classification, Output.STOPPED);
+    }
+
+    /**
+     * What the model produced besides text.
+     *
+     * @param toolCalls the tools the model asks the caller to run
+     * @param finishReason why the answer ended: naturally, at its token limit, for tool calls, or filtered
+     */
+    public record Output(List<ToolCall> toolCalls, FinishReason finishReason) {
+        public static final Output STOPPED = new Output(List.of(), FinishReason.STOP);
+
+        public Output {
+            toolCalls = List.copyOf(toolCalls);
+        }
+
+        public static Output of(ModelReply reply) {
+            return new Output(reply.toolCalls(), reply.finishReason());
+        }
+    }
 
     /** An answer that involved no classification (cache hits, the legacy route). */
     public Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,

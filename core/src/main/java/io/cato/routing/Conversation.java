@@ -34,20 +34,25 @@ public record Conversation(List<Turn> turns, List<ChatMessage> clientHistory) {
         }
         StringBuilder all = new StringBuilder();
         for (ChatMessage message : messages()) {
-            all.append(message.role().name()).append('\u0000').append(message.content()).append('\u0001');
+            // The whole message (tool calls and results included): any difference makes another conversation.
+            all.append(message).append('\u0001');
         }
         return CacheScope.sha256(all.toString());
     }
 
-    /** The conversation as messages, oldest first. */
+    /** The conversation as messages, oldest first; a turn that involved tools as its whole exchange. */
     List<ChatMessage> messages() {
         if (!clientHistory.isEmpty()) {
             return clientHistory;
         }
         List<ChatMessage> messages = new ArrayList<>();
         for (Turn turn : turns) {
-            messages.add(ChatMessage.user(turn.query()));
-            messages.add(ChatMessage.assistant(turn.answer()));
+            if (turn.exchange().isEmpty()) {
+                messages.add(ChatMessage.user(turn.query()));
+                messages.add(ChatMessage.assistant(turn.answer()));
+            } else {
+                messages.addAll(turn.exchange());
+            }
         }
         return messages;
     }

@@ -44,20 +44,21 @@ public final class Conversations {
                 throw new QueryTooLargeException(bytes, maxQueryBytes);
             }
         }
-        if (!command.history().isEmpty()) {
-            return new Conversation(java.util.List.of(), command.history());
+        if (command.readsStoredTurns()) {
+            return new Conversation(sessions.latest(command.session().orElseThrow().storageKey(), maxTurnsRead),
+                    java.util.List.of());
         }
-        return command.session()
-                .map(key -> new Conversation(sessions.latest(key.storageKey(), maxTurnsRead), java.util.List.of()))
-                .orElse(Conversation.NONE);
+        return new Conversation(java.util.List.of(), command.history());
     }
 
     /**
      * Appends the answered turn to the question's session and starts its verification.
      *
+     * @param exchange the exchange's messages when tools were involved, replayed with the turn; empty otherwise
      * @param verify whether the answer is one a verifier should judge (a model's, not the memory tier's or a cached one)
      */
-    public Answer.Recording record(QueryCommand command, String answer, String model, boolean verify) {
+    public Answer.Recording record(QueryCommand command, String answer, String model,
+                                   java.util.List<io.cato.model.ChatMessage> exchange, boolean verify) {
         if (command.session().isEmpty()) {
             return verification.isEmpty() ? new Answer.Recording(0, true, Answer.Recording.NOT_CONFIGURED)
                     : Answer.Recording.STATELESS;
@@ -66,7 +67,8 @@ public final class Conversations {
         String domain = command.domain().orElse(Orchestrator.DEFAULT_DOMAIN);
         long turn;
         try {
-            turn = sessions.append(session, new TurnDraft(command.query(), answer, model, clock.instant(), domain)).seq();
+            turn = sessions.append(session, new TurnDraft(command.query(), answer, model, clock.instant(), domain,
+                    exchange)).seq();
         } catch (RuntimeException e) {
             LOG.warning(() -> "answer given but its turn was not recorded: " + e.getClass().getSimpleName());
             return Answer.Recording.FAILED;

@@ -8,6 +8,8 @@ import io.cato.model.ModelFailure;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
 import io.cato.model.Provider;
+import io.cato.model.StreamSink;
+import io.cato.model.ToolCallDelta;
 import io.cato.model.TierConfig;
 import io.cato.status.ServiceStats;
 import java.time.Duration;
@@ -99,7 +101,8 @@ public final class FallbackChain {
                 reason = fallbackReason(new ModelFailure.Unavailable(e.getClass().getSimpleName()));
             }
         }
-        throw new IllegalStateException("the memory tier closes every chain and does not fail");
+        // Only a chain without the memory tier (a request no capable tier is left for) can run out.
+        throw new CapableTiersFailedException(reason);
     }
 
     private static void interruptedIfStreamed(StreamGuard guard, Tier tier, RuntimeException failure) {
@@ -123,8 +126,8 @@ public final class FallbackChain {
         return (System.nanoTime() - nanos) / 1_000_000;
     }
 
-    /** Passes deltas on and remembers whether any reached the caller. */
-    private static final class StreamGuard implements Consumer<String> {
+    /** Passes deltas and tool-call pieces on and remembers whether any reached the caller. */
+    private static final class StreamGuard implements StreamSink {
         private final Consumer<String> target;
         private volatile boolean started;
 
@@ -136,6 +139,12 @@ public final class FallbackChain {
         public void accept(String delta) {
             started = true;
             target.accept(delta);
+        }
+
+        @Override
+        public void toolCall(ToolCallDelta delta) {
+            started = true;
+            StreamSink.toolCall(target, delta);
         }
     }
 }

@@ -146,7 +146,8 @@ public final class Orchestrator {
         if (onDelta != null) {
             onDelta.accept(hit.answer());
         }
-        Answer.Recording recording = conversations.record(prepared.command(), hit.answer(), hit.model(), false);
+        Answer.Recording recording = conversations.record(prepared.command(), hit.answer(), hit.model(),
+                java.util.List.of(), false);
         long latency = millisSince(prepared.startedNanos());
         stats.recordAnswer(CACHE_TIER, latency, 0.0, false);
         return published(new Answer(hit.answer(), hit.model(), CACHE_TIER, "cache_hit_" + hit.tier(),
@@ -159,13 +160,15 @@ public final class Orchestrator {
         Tier tier = served.tier();
         ModelReply reply = served.reply();
         boolean memory = tier.config().provider() == Provider.MEMORY;
-        Answer.Recording recording = conversations.record(prepared.command(), reply.text(), reply.model(), !memory);
+        Answer.Recording recording = conversations.record(prepared.command(), reply.text(), reply.model(),
+                prepared.command().options().exchangeToKeep(prepared.command().query(), reply), !memory);
         double cost = tier.config().prices().cost(reply.usage());
         boolean degraded = MemoryAnswerer.MODEL.equals(tier.config().modelId());
         long latency = millisSince(prepared.startedNanos());
         stats.recordAnswer(tier.name(), latency, cost, served.fallbackFrom().isPresent());
         return published(new Answer(reply.text(), reply.model(), tier.name(), served.reason(), served.fallbackFrom(),
-                false, cost, reply.usage(), latency, degraded, recording, outcome, classification));
+                false, cost, reply.usage(), latency, degraded, recording, outcome, classification,
+                Answer.Output.of(reply)));
     }
 
     private Answer published(Answer answer) {

@@ -34,8 +34,8 @@ public final class Prompts {
                 + system.map(TokenEstimator::estimateMessage).orElse(0);
         int historyBudget = Math.max(0, tier.historyBudget() - queryTokens);
         List<ChatMessage> messages = new ArrayList<>(conversation.within(historyBudget));
-        messages.add(ChatMessage.user(command.query()));
+        messages.addAll(command.options().closingMessages(command.query()));
         return new ModelRequest(system.orElse(null), messages, command.maxTokens().orElse(defaultMaxTokens),
-                command.temperature().orElse(defaultTemperature), budget);
+                command.temperature().orElse(defaultTemperature), budget, command.options());
     }
 }

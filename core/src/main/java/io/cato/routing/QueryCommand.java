@@ -1,6 +1,7 @@
 package io.cato.routing;
 
 import io.cato.model.ChatMessage;
+import io.cato.model.GenerationOptions;
 import io.cato.session.SessionKey;
 import java.util.List;
 import java.util.Optional;
@@ -13,13 +14,21 @@ import java.util.Optional;
  *     used instead of the stored turns when not empty
  * @param model the model the caller asked for: a tier's name pins that tier; empty or an automatic-routing name
  *     ("auto") lets the router choose
+ * @param options tools, structured output, images and tool results of the current exchange, sampling settings
  */
 public record QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
                            Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
-                           Optional<Double> temperature, Optional<String> model) {
+                           Optional<Double> temperature, Optional<String> model, GenerationOptions options) {
 
     public QueryCommand {
         history = List.copyOf(history);
+        options = options == null ? GenerationOptions.NONE : options;
+    }
+
+    public QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
+                        Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
+                        Optional<Double> temperature, Optional<String> model) {
+        this(tenant, session, query, domain, system, history, maxTokens, temperature, model, GenerationOptions.NONE);
     }
 
     /** A query without a requested model: the router chooses. */
@@ -32,5 +41,40 @@ public record QueryCommand(String tenant, Optional<SessionKey> session, String q
     public static QueryCommand simple(String tenant, SessionKey session, String query) {
         return new QueryCommand(tenant, Optional.of(session), query, Optional.empty(), Optional.empty(), List.of(),
                 Optional.empty(), Optional.empty());
+    }
+
+    /** Whether the answer may be shared through the semantic cache; see {@link GenerationOptions#mayShareAnswer}. */
+    public boolean mayShareAnswer() {
+        return options.mayShareAnswer();
+    }
+
+    /** The options that change a shareable answer; see {@link GenerationOptions#scopeDigestPart}. */
+    public String scopeDigestPart() {
+        return options.scopeDigestPart();
+    }
+
+    /**
+     * The system prompt as the cache scope sees it: with the options that change the answer appended, so an answer
+     * in one response format is never served for another.
+     */
+    public String cacheScopeSystem() {
+        String digest = scopeDigestPart();
+        return digest.isEmpty() ? system.orElse(null) : system.orElse("") + "\u0000options:" + digest;
+    }
+
+    /**
+     * Whether the answer reads the session's stored turns: a session is given and the client sent no conversation
+     * of its own, neither history before its question nor the model's earlier answers after it (a client replaying
+     * a tool call with its result carries the conversation itself).
+     */
+    public boolean readsStoredTurns() {
+        return session.isPresent() && history.isEmpty()
+                && options.exchange().stream().noneMatch(m -> m.role() == ChatMessage.Role.ASSISTANT);
+    }
+
+    /** The same query without a session: answered with the same context, recorded nowhere. */
+    public QueryCommand withoutSession() {
+        return new QueryCommand(tenant, Optional.empty(), query, domain, system, history, maxTokens, temperature, model,
+                options);
     }
 }

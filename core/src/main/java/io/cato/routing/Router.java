@@ -2,14 +2,17 @@ package io.cato.routing;
 
 import io.cato.cache.EncodedQuery;
 import io.cato.cache.Embedder;
+import io.cato.model.Capability;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
 import io.cato.session.TokenEstimator;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Picks the order in which tiers are tried for one query: a pinned tier, or the classifier's choice between the
@@ -26,7 +29,8 @@ public final class Router {
     /**
      * The plan for one query.
      *
-     * @param order the tiers to try, in order; the memory tier is always last
+     * @param order the tiers to try, in order; the memory tier is always last, and absent when the request needs
+     *     tools, images or structured output
      * @param chosen the tier the decision picked, before window fitting
      * @param reason why the first tier of {@code order} comes first
      */
@@ -38,6 +42,8 @@ public final class Router {
     public static final String PINNED = "pinned_model";
     public static final String CHAIN_ORDER = "first_available_in_chain";
     public static final String CONTEXT_WINDOW = "context_window";
+    /** The chosen tier cannot take the request's tools, images or structured output. */
+    public static final String CAPABILITY = "capability";
 
     private final Tiers tiers;
     private final RoutingSettings settings;
@@ -108,11 +114,45 @@ public final class Router {
             reason = CHAIN_ORDER;
         }
         int promptTokens = promptTokens(command);
-        List<Tier> order = chainFrom(chosen).stream().filter(tier -> fits(tier.config(), promptTokens)).toList();
+        List<Tier> fitting = chainFrom(chosen).stream().filter(tier -> fits(tier.config(), promptTokens)).toList();
+        List<Tier> order = capable(fitting, command);
         if (!order.getFirst().name().equals(chosen)) {
-            reason = CONTEXT_WINDOW;
+            reason = fitting.getFirst().name().equals(chosen) ? CAPABILITY : CONTEXT_WINDOW;
         }
         return new Route(order, chosen, reason, classification);
+    }
+
+    /**
+     * Checks, before any answer starts, that a tier able to take what the request needs (tools, images,
+     * structured output) may answer it.
+     *
+     * @throws UnsupportedCapabilityException when the pinned tier, or every deployed tier, cannot
+     */
+    public void requireCapable(QueryCommand command) {
+        Optional<String> pinned = pinnedTier(command.model());
+        capable(pinned.map(this::chainFrom).orElse(tiers.chain()), command);
+    }
+
+    /**
+     * The tiers of {@code order} that take what the request needs; the memory tier takes nothing beyond text, so a
+     * request needing more is never answered by it without what it asked for.
+     */
+    private List<Tier> capable(List<Tier> order, QueryCommand command) {
+        Set<Capability> needed = command.options().requiredCapabilities();
+        if (needed.isEmpty()) {
+            return order;
+        }
+        Tier first = order.getFirst();
+        if (pinnedTier(command.model()).isPresent() && !first.config().supports(needed)) {
+            Set<Capability> missing = EnumSet.copyOf(needed);
+            missing.removeAll(first.config().capabilities());
+            throw new UnsupportedCapabilityException("model '" + first.name() + "'", missing);
+        }
+        List<Tier> capable = order.stream().filter(tier -> tier.config().supports(needed)).toList();
+        if (capable.isEmpty()) {
+            throw new UnsupportedCapabilityException("no deployed tier", needed);
+        }
+        return capable;
     }
 
     /** The first tier, then its own fallback chain or the global chain's other tiers; memory last. */

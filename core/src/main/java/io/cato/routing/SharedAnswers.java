@@ -4,6 +4,7 @@ import io.cato.cache.CacheScope;
 import io.cato.cache.EncodedQuery;
 import io.cato.cache.SemanticCache;
 import io.cato.model.Deadline;
+import io.cato.model.FinishReason;
 import io.cato.model.Provider;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +42,12 @@ public final class SharedAnswers {
      *
      * @param lookup what the cache found; empty when there is no cache
      */
-    public record Found(Optional<SemanticCache.Lookup> lookup, CacheScope scope, Optional<Runnable> release)
-            implements AutoCloseable {
+    public record Found(Optional<SemanticCache.Lookup> lookup, CacheScope scope, Optional<Runnable> release,
+                        Optional<String> unshared) implements AutoCloseable {
+
+        Found(Optional<SemanticCache.Lookup> lookup, CacheScope scope, Optional<Runnable> release) {
+            this(lookup, scope, release, Optional.empty());
+        }
 
         public Optional<SemanticCache.Hit> hit() {
             return lookup.filter(SemanticCache.Hit.class::isInstance).map(SemanticCache.Hit.class::cast);
@@ -56,7 +61,7 @@ public final class SharedAnswers {
         /** How the answer's response describes the cache's part. */
         public Answer.CacheOutcome outcome() {
             return switch (lookup.orElse(null)) {
-                case null -> Answer.CacheOutcome.OFF;
+                case null -> unshared.map(Answer.CacheOutcome::bypass).orElse(Answer.CacheOutcome.OFF);
                 case SemanticCache.Miss miss -> Answer.CacheOutcome.miss(miss.reason());
                 case SemanticCache.Bypass bypass -> Answer.CacheOutcome.bypass(bypass.reason().code());
                 case SemanticCache.Hit hit -> new Answer.CacheOutcome("hit", Optional.empty(), Optional.of(hit.tier()),
@@ -70,15 +75,22 @@ public final class SharedAnswers {
         }
     }
 
-    /** The scope a question is asked in: its tenant, domain, requested model, system prompt and conversation. */
+    /**
+     * The scope a question is asked in: its tenant, domain, requested model, system prompt with the options that
+     * change the answer (a response format, stop sequences), and conversation.
+     */
     public static CacheScope scopeOf(QueryCommand command, Optional<String> pinnedTier, Conversation conversation) {
         return CacheScope.of(command.tenant(), command.domain().orElse(Orchestrator.DEFAULT_DOMAIN),
-                pinnedTier.orElse(CacheScope.AUTO_MODEL), command.system().orElse(null), conversation.digest());
+                pinnedTier.orElse(CacheScope.AUTO_MODEL), command.cacheScopeSystem(), conversation.digest());
     }
 
+    /** What the cache holds for the question; nothing is looked up for an answer that may not be shared (tools). */
     public Found find(QueryCommand command, CacheScope scope, Conversation conversation, Deadline deadline) {
         if (cache.isEmpty()) {
             return new Found(Optional.empty(), scope, Optional.empty());
+        }
+        if (!command.mayShareAnswer()) {
+            return new Found(Optional.empty(), scope, Optional.empty(), command.options().unsharedReason());
         }
         SemanticCache shared = cache.get();
         String entryId = shared.entryId(scope, command.query());
@@ -100,13 +112,15 @@ public final class SharedAnswers {
 
     /**
      * Keeps a model's answer for later askers in the same scope. Only a whole answer a model gave after a full lookup
-     * is kept: never one the memory tier stood in for, one cut short by its token limit, or an empty one.
+     * is kept: never one the memory tier stood in for, one cut short by its token limit (which another asker, with
+     * another limit or none, must not be served), one that asks for tools, or an empty one.
      */
     public void keep(Found found, QueryCommand command, FallbackChain.Served served) {
         if (!(found.lookup().orElse(null) instanceof SemanticCache.Miss)) {
             return;
         }
-        if (served.tier().config().provider() == Provider.MEMORY || served.reply().text().isBlank()) {
+        if (served.tier().config().provider() == Provider.MEMORY || served.reply().text().isBlank()
+                || served.reply().finishReason() != FinishReason.STOP) {
             return;
         }
         cache.get().store(found.scope(), command.query(), found.encoding(), served.reply().text(),

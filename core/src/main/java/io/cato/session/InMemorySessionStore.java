@@ -40,7 +40,7 @@ public final class InMemorySessionStore implements SessionStore, InteractionLog 
             }
             Turn t = turns.get((int) seq - 1);
             turns.set((int) seq - 1, new Turn(t.seq(), t.query(), t.answer(), t.model(), t.at(), t.domain(),
-                    Optional.of(verdict)));
+                    Optional.of(verdict), t.exchange()));
             return true;
         }
     }

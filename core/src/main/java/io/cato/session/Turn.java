@@ -1,7 +1,9 @@
 package io.cato.session;
 
+import io.cato.model.ChatMessage;
 import io.cato.verification.Verdict;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,9 +14,11 @@ import java.util.Optional;
  * @param model the model (or "memory") that produced the answer
  * @param domain the domain the query was asked in; consolidation files the facts it yields there
  * @param verdict the verification of the answer, once the verify workflow has judged it
+ * @param exchange when the turn involved tools, its messages in order (the question, the model's tool calls, the
+ *     caller's tool results, the answer), so a later request replays them; empty for a plain question and answer
  */
 public record Turn(long seq, String query, String answer, String model, Instant at, String domain,
-                   Optional<Verdict> verdict) {
+                   Optional<Verdict> verdict, List<ChatMessage> exchange) {
 
     /** The domain of queries that named none. */
     public static final String DEFAULT_DOMAIN = "general";
@@ -22,6 +26,12 @@ public record Turn(long seq, String query, String answer, String model, Instant 
     public Turn {
         domain = domain == null || domain.isBlank() ? DEFAULT_DOMAIN : domain;
         Objects.requireNonNull(verdict, "verdict");
+        exchange = exchange == null ? List.of() : List.copyOf(exchange);
+    }
+
+    public Turn(long seq, String query, String answer, String model, Instant at, String domain,
+                Optional<Verdict> verdict) {
+        this(seq, query, answer, model, at, domain, verdict, List.of());
     }
 
     public Turn(long seq, String query, String answer, String model, Instant at) {

@@ -1,16 +1,31 @@
 package io.cato.session;
 
+import io.cato.model.ChatMessage;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
-/** A turn before the store has given it its place in the session. */
-public record TurnDraft(String query, String answer, String model, Instant at, String domain) {
+/**
+ * A turn before the store has given it its place in the session.
+ *
+ * @param exchange the exchange's messages when tools were involved (see {@link Turn#exchange}); empty otherwise
+ */
+public record TurnDraft(String query, String answer, String model, Instant at, String domain,
+                        List<ChatMessage> exchange) {
+
+    public TurnDraft {
+        exchange = exchange == null ? List.of() : List.copyOf(exchange);
+    }
+
+    public TurnDraft(String query, String answer, String model, Instant at, String domain) {
+        this(query, answer, model, at, domain, List.of());
+    }
 
     public TurnDraft(String query, String answer, String model, Instant at) {
         this(query, answer, model, at, Turn.DEFAULT_DOMAIN);
     }
 
     public Turn at(long seq) {
-        return new Turn(seq, query, answer, model, at, domain, Optional.empty());
+        return new Turn(seq, query, answer, model, at, domain, Optional.empty(), exchange);
     }
 }

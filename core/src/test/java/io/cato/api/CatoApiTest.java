@@ -152,7 +152,8 @@ class CatoApiTest {
         cases.forEach((body, status) -> {
             ApiResponse response = post(api, "/api/cato/query", body, Map.of("idempotency-key", "k-" + body.hashCode()));
             assertThat(response.status()).as(body).isEqualTo(status);
-            assertThat(response.bodyText()).as(body).matches("\\{\"error\":\\{\"code\":\"[a-z_]+\",\"message\":\".+\"}}");
+            assertThat(response.bodyText()).as(body).matches("\\{\"error\":\\{\"code\":\"[a-z_]+\",\"message\":\".+\","
+                    + "\"type\":\"invalid_request_error\",\"param\":(null|\"[a-z_.\\[\\]0-9]+\")}}");
         });
         assertThat(modelCalls.get()).isZero();
         assertThat(cato.sessions.latest("default#s", 10)).isEmpty();

@@ -3,6 +3,7 @@ package io.cato.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cato.model.ChatMessage;
+import io.cato.model.ToolCall;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -15,6 +16,35 @@ class ContextAssemblerTest {
         return IntStream.rangeClosed(1, n)
                 .mapToObj(i -> new Turn(i, "question number " + i + " " + "x".repeat(40), "answer " + i, "m", AT))
                 .toList();
+    }
+
+    private static final List<ChatMessage> CALL = List.of(ChatMessage.user("Weather in Paris?"),
+            ChatMessage.assistant("", List.of(new ToolCall("c1", "get_weather", "{\"city\":\"Paris\"}"))));
+    private static final List<ChatMessage> RESULT = List.of(ChatMessage.toolResult("c1", "sunny", false),
+            ChatMessage.assistant("It is sunny."));
+
+    private static Turn toolTurn(long seq, String query, String answer, List<ChatMessage> exchange) {
+        return new Turn(seq, query, answer, "m", AT, "general", java.util.Optional.empty(), exchange);
+    }
+
+    @Test
+    void fit_replaysATurnThatUsedTools_asItsExchange() {
+        List<Turn> turns = List.of(toolTurn(1, "Weather in Paris?", "", CALL), toolTurn(2, "sunny", "It is sunny.", RESULT));
+
+        assertThat(ContextAssembler.fit(turns, 10_000)).containsExactly(CALL.get(0), CALL.get(1), RESULT.get(0),
+                RESULT.get(1));
+    }
+
+    @Test
+    void fit_dropsToolResultsWhoseQuestionFellOutOfTheBudget() {
+        List<Turn> turns = List.of(toolTurn(1, "Weather in Paris?", "", CALL), toolTurn(2, "sunny", "It is sunny.", RESULT),
+                new Turn(3, "Thanks", "You are welcome.", "m", AT));
+        int lastTwo = TokenEstimator.estimateMessage("sunny") + TokenEstimator.estimateMessage("It is sunny.")
+                + TokenEstimator.estimateMessage("Thanks") + TokenEstimator.estimateMessage("You are welcome.");
+
+        List<ChatMessage> messages = ContextAssembler.fit(turns, lastTwo);
+
+        assertThat(messages).containsExactly(ChatMessage.user("Thanks"), ChatMessage.assistant("You are welcome."));
     }
 
     @Test

@@ -25,6 +25,7 @@ public final class OpenAiStub implements AutoCloseable {
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private volatile String answer = "stub answer";
     private volatile java.util.function.IntFunction<String> perCall;
+    private volatile String finishReason = "stop";
     private volatile String model = "stub-model";
     private volatile Duration delay = Duration.ZERO;
     private volatile int failWithStatus;
@@ -50,6 +51,12 @@ public final class OpenAiStub implements AutoCloseable {
     /** Answers each call with its own text, made from the call's number (1 for the first): any answer served twice is a cached one. */
     public OpenAiStub answeringPerCall(java.util.function.IntFunction<String> text) {
         this.perCall = text;
+        return this;
+    }
+
+    /** Ends every answer with this finish reason ("stop" unless told; "length" for one cut at its token limit). */
+    public OpenAiStub finishing(String reason) {
+        this.finishReason = reason;
         return this;
     }
 
@@ -112,7 +119,7 @@ public final class OpenAiStub implements AutoCloseable {
         } else {
             send(exchange, 200, "application/json", "{\"id\":\"cmpl-1\",\"object\":\"chat.completion\",\"model\":\""
                     + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                    + quote(answer) + "},\"finish_reason\":\"stop\"}],"
+                    + quote(answer) + "},\"finish_reason\":\"" + finishReason + "\"}],"
                     + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":5,\"total_tokens\":"
                     + (promptTokens + 5) + "}}");
         }
@@ -124,6 +131,8 @@ public final class OpenAiStub implements AutoCloseable {
             out.append("data: {\"model\":\"").append(model).append("\",\"choices\":[{\"index\":0,\"delta\":{\"content\":")
                     .append(quote(word)).append("}}]}\n\n");
         }
+        out.append("data: {\"model\":\"").append(model).append("\",\"choices\":[{\"index\":0,\"delta\":{},")
+                .append("\"finish_reason\":\"").append(finishReason).append("\"}]}\n\n");
         out.append("data: {\"model\":\"").append(model)
                 .append("\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5}}\n\n");
         return out.append("data: [DONE]\n\n").toString();

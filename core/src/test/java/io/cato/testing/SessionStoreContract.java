@@ -2,6 +2,8 @@ package io.cato.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cato.model.ChatMessage;
+import io.cato.model.ToolCall;
 import io.cato.session.SessionStore;
 import io.cato.session.Turn;
 import io.cato.session.TurnDraft;
@@ -22,6 +24,22 @@ public abstract class SessionStoreContract {
     private static TurnDraft draft(String query) {
         // Now, not a fixed date: DynamoDB Local deletes items whose TTL has passed.
         return new TurnDraft(query, "answer to " + query, "m", Instant.now());
+    }
+
+    @Test
+    void aToolExchange_isKeptWithItsTurn_callsAndResultsIncluded() {
+        List<ChatMessage> exchange = List.of(ChatMessage.user("Weather in Paris?"),
+                ChatMessage.assistant("", List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"))),
+                ChatMessage.toolResult("call_1", "station offline", true),
+                ChatMessage.assistant("I could not reach the station."));
+        SessionStore store = store();
+        store.append("t#tools", new TurnDraft("Weather in Paris?", "I could not reach the station.", "m", Instant.now(),
+                "general", exchange));
+        store.append("t#tools", draft("plain"));
+
+        List<Turn> turns = store.latest("t#tools", 10);
+        assertThat(turns.getFirst().exchange()).isEqualTo(exchange);
+        assertThat(turns.getLast().exchange()).isEmpty();
     }
 
     @Test

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every kind of bad request gets the right 4xx and a stable code; nothing is written; serving goes on. */
 class BadInputTest {
-    private static final String ERROR_SHAPE = "\\{\"error\":\\{\"code\":\"[a-z_]+\",\"message\":\".*\"}}";
+    /** Cato's code and message, and the {@code type} and {@code param} OpenAI's SDKs read. */
+    private static final String ERROR_SHAPE = "\\{\"error\":\\{\"code\":\"[a-z_]+\",\"message\":\".*\","
+            + "\"type\":\"[a-z_]+\",\"param\":(null|\"[^\"]+\")}}";
 
     private static void assertRejected(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

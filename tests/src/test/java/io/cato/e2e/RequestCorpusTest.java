@@ -34,7 +34,8 @@ class RequestCorpusTest {
     private static final Set<String> STABLE_CODES = Set.of("invalid_json", "invalid_request", "unknown_model",
             "missing_credentials", "invalid_credentials", "not_found", "method_not_allowed", "body_too_large",
             "unsupported_media_type", "idempotency_key_reused", "bad_request", "headers_too_large", "uri_too_long",
-            "http_error");
+            "http_error", "unsupported_parameter", "remote_image_not_fetched", "image_too_large",
+            "endpoint_not_offered");
     private static final byte[] PUNCTUATION = "{}[],:\"\\0-e.".getBytes(StandardCharsets.UTF_8);
     private static final Pattern STATUS = Pattern.compile("^HTTP/1\\.1 (\\d{3})");
     private static final Pattern CODE = Pattern.compile("\"code\":\"([a-z_]+)\"");

@@ -44,6 +44,12 @@ class RolloutTest {
             assertThat(model.calls()).isZero();
             assertThat(legacy.requestBodies().getFirst()).isEqualTo(
                     "{\"model\":\"gpt-4o-mini\",\"user\":\"user-0\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+            // Fields Cato itself would refuse still reach the legacy proxy, which decides what to do with them.
+            String logprobs = "{\"model\":\"gpt-4o-mini\",\"user\":\"user-0\",\"logprobs\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            assertThat(http.postJson("/v1/chat/completions", logprobs).body()).contains("from legacy");
+            assertThat(legacy.requestBodies().getLast()).isEqualTo(logprobs);
         }
     }
 

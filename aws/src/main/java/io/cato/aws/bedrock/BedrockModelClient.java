@@ -6,7 +6,11 @@ import io.cato.model.ModelFailure;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
 import io.cato.model.TierConfig;
+import io.cato.model.StreamSink;
 import io.cato.model.TokenUsage;
+import io.cato.model.ToolCall;
+import io.cato.model.ToolCallDelta;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +51,7 @@ public final class BedrockModelClient implements ModelClient {
     public ModelReply complete(ModelRequest request) {
         Duration timeout = timeout(request);
         ConversePrompt prompt = ConversePrompt.of(request, tier.promptCacheMinTokens());
+        ConverseTools tools = ConverseTools.of(request.options(), prompt);
         ConverseResponse response;
         try {
             ConverseRequest.Builder converse = ConverseRequest.builder()
@@ -57,6 +62,7 @@ public final class BedrockModelClient implements ModelClient {
             if (!prompt.system().isEmpty()) {
                 converse.system(prompt.system());
             }
+            tools.config().ifPresent(converse::toolConfig);
             response = sync.converse(converse.build());
         } catch (SdkException e) {
             throw failure(BedrockFailures.classify(e, timeout));
@@ -64,14 +70,18 @@ public final class BedrockModelClient implements ModelClient {
         BedrockFailures.fromStopReason(response.stopReasonAsString()).ifPresent(f -> {
             throw failure(f);
         });
-        String text = response.output() == null || response.output().message() == null ? null
-                : response.output().message().content().stream().map(ContentBlock::text)
-                        .filter(t -> t != null).collect(Collectors.joining());
-        if (text == null || text.isEmpty()) {
+        List<ContentBlock> content = response.output() == null || response.output().message() == null ? List.of()
+                : response.output().message().content();
+        String text = content.stream().map(ContentBlock::text).filter(t -> t != null).collect(Collectors.joining());
+        List<ToolCall> uses = content.stream().map(ContentBlock::toolUse).filter(u -> u != null)
+                .map(u -> new ToolCall(u.toolUseId(), u.name(), Documents.toJsonText(u.input()))).toList();
+        ConverseTools.Reply reply = tools.interpret(text, uses, response.stopReasonAsString());
+        if (reply.text().isEmpty() && reply.toolCalls().isEmpty()) {
             throw failure(new ModelFailure.Unavailable("reply without text (stopReason "
                     + response.stopReasonAsString() + ")"));
         }
-        return new ModelReply(text, tier.modelId(), usage(response.usage()));
+        return new ModelReply(reply.text(), tier.modelId(), usage(response.usage()), reply.toolCalls(),
+                reply.finishReason());
     }
 
     /**
@@ -83,14 +93,24 @@ public final class BedrockModelClient implements ModelClient {
     @Override
     public ModelReply stream(ModelRequest request, Consumer<String> onDelta) {
         ConversePrompt prompt = ConversePrompt.of(request, tier.promptCacheMinTokens());
+        ConverseTools tools = ConverseTools.of(request.options(), prompt);
         BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
         ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
                 .subscriber(ConverseStreamResponseHandler.Visitor.builder()
                         .onMessageStart(e -> events.add(new StreamEvent.Started()))
+                        .onContentBlockStart(e -> {
+                            if (e.start() != null && e.start().toolUse() != null) {
+                                events.add(new StreamEvent.ToolStart(e.contentBlockIndex(), e.start().toolUse().toolUseId(),
+                                        e.start().toolUse().name()));
+                            }
+                        })
                         .onContentBlockDelta(e -> {
                             String text = e.delta() == null ? null : e.delta().text();
                             if (text != null && !text.isEmpty()) {
                                 events.add(new StreamEvent.Delta(text));
+                            }
+                            if (e.delta() != null && e.delta().toolUse() != null && e.delta().toolUse().input() != null) {
+                                events.add(new StreamEvent.ToolInput(e.contentBlockIndex(), e.delta().toolUse().input()));
                             }
                         })
                         .onMessageStop(e -> events.add(new StreamEvent.Stopped(e.stopReasonAsString())))
@@ -106,19 +126,20 @@ public final class BedrockModelClient implements ModelClient {
             if (!prompt.system().isEmpty()) {
                 converse.system(prompt.system());
             }
+            tools.config().ifPresent(converse::toolConfig);
             call = async.converseStream(converse.build(), handler);
         } catch (SdkException e) {
             throw failure(BedrockFailures.classify(e, timeout(request)));
         }
         call.whenComplete((ignored, error) -> events.add(error == null ? new StreamEvent.Done() : new StreamEvent.Failed(error)));
         try {
-            return relay(request, events, onDelta);
+            return relay(request, events, new ConverseToolStream(tools, onDelta));
         } finally {
             call.cancel(true);
         }
     }
 
-    private ModelReply relay(ModelRequest request, BlockingQueue<StreamEvent> events, Consumer<String> onDelta) {
+    private ModelReply relay(ModelRequest request, BlockingQueue<StreamEvent> events, ConverseToolStream onDelta) {
         long deadline = System.nanoTime() + request.deadline().toNanos();
         boolean started = false;
         StringBuilder text = new StringBuilder();
@@ -141,6 +162,8 @@ public final class BedrockModelClient implements ModelClient {
                     text.append(d.text());
                     onDelta.accept(d.text());
                 }
+                case StreamEvent.ToolStart t -> onDelta.start(t.block(), t.id(), t.name());
+                case StreamEvent.ToolInput t -> onDelta.input(t.block(), t.fragment());
                 case StreamEvent.Stopped s -> stopReason = s.reason();
                 case StreamEvent.Usage u -> usage = u.usage();
                 case StreamEvent.Failed f -> throw failure(BedrockFailures.classify(f.error(), timeout(request)));
@@ -148,7 +171,8 @@ public final class BedrockModelClient implements ModelClient {
                     BedrockFailures.fromStopReason(stopReason).ifPresent(f -> {
                         throw failure(f);
                     });
-                    return new ModelReply(text.toString(), tier.modelId(), usage);
+                    ConverseTools.Reply reply = onDelta.tools().interpret(text.toString(), onDelta.uses(), stopReason);
+                    return new ModelReply(reply.text(), tier.modelId(), usage, reply.toolCalls(), reply.finishReason());
                 }
             }
         }
@@ -164,10 +188,14 @@ public final class BedrockModelClient implements ModelClient {
     }
 
     private InferenceConfiguration inference(ModelRequest request) {
-        return InferenceConfiguration.builder()
+        InferenceConfiguration.Builder config = InferenceConfiguration.builder()
                 .maxTokens(Math.min(request.maxTokens(), tier.maxOutputTokens()))
-                .temperature((float) request.temperature())
-                .build();
+                .temperature((float) request.temperature());
+        if (!request.options().stop().isEmpty()) {
+            config.stopSequences(request.options().stop());
+        }
+        request.options().topP().ifPresent(p -> config.topP(p.floatValue()));
+        return config.build();
     }
 
     /**
@@ -200,6 +228,10 @@ public final class BedrockModelClient implements ModelClient {
         record Started() implements StreamEvent { }
 
         record Delta(String text) implements StreamEvent { }
+
+        record ToolStart(int block, String id, String name) implements StreamEvent { }
+
+        record ToolInput(int block, String fragment) implements StreamEvent { }
 
         record Stopped(String reason) implements StreamEvent { }
 

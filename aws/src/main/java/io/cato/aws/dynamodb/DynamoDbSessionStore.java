@@ -1,6 +1,7 @@
 package io.cato.aws.dynamodb;
 
 import io.cato.api.DependencyUnavailableException;
+import io.cato.session.ExchangeCodec;
 import io.cato.session.InteractionLog;
 import io.cato.session.SessionStore;
 import io.cato.session.Turn;
@@ -132,7 +133,7 @@ public final class DynamoDbSessionStore implements SessionStore, InteractionLog 
     }
 
     private Map<String, AttributeValue> toItem(String sessionKey, Turn turn) {
-        return Map.of(
+        Map<String, AttributeValue> item = new HashMap<>(Map.of(
                 PK, AttributeValue.fromS(sessionKey),
                 SK, AttributeValue.fromN(Long.toString(turn.seq())),
                 "query", AttributeValue.fromS(turn.query()),
@@ -140,14 +141,19 @@ public final class DynamoDbSessionStore implements SessionStore, InteractionLog 
                 "model", AttributeValue.fromS(turn.model()),
                 "at", AttributeValue.fromS(turn.at().toString()),
                 "domain", AttributeValue.fromS(turn.domain()),
-                TTL, AttributeValue.fromN(Long.toString(turn.at().plus(ttl).getEpochSecond())));
+                TTL, AttributeValue.fromN(Long.toString(turn.at().plus(ttl).getEpochSecond()))));
+        if (!turn.exchange().isEmpty()) {
+            item.put("exchange", AttributeValue.fromS(ExchangeCodec.write(turn.exchange())));
+        }
+        return item;
     }
 
     private static Turn toTurn(Map<String, AttributeValue> item) {
         AttributeValue domain = item.get("domain");
         return new Turn(Long.parseLong(item.get(SK).n()), item.get("query").s(), item.get("answer").s(),
                 item.get("model").s(), Instant.parse(item.get("at").s()), domain == null ? null : domain.s(),
-                Optional.ofNullable(item.get("verdict")).map(v -> toVerdict(v.m())));
+                Optional.ofNullable(item.get("verdict")).map(v -> toVerdict(v.m())),
+                Optional.ofNullable(item.get("exchange")).map(e -> ExchangeCodec.read(e.s())).orElse(List.of()));
     }
 
     private static Verdict toVerdict(Map<String, AttributeValue> v) {

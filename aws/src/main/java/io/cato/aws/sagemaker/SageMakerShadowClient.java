@@ -90,7 +90,9 @@ public final class SageMakerShadowClient implements ModelClient {
         if (request.system() != null && !request.system().isBlank()) {
             messages.addObject().put("role", "system").put("content", request.system());
         }
-        for (ChatMessage message : request.messages()) {
+        for (ChatMessage stored : request.messages()) {
+            // The shadow model takes no tools: a session's earlier tool turns reach it as text.
+            ChatMessage message = stored.asPlainText();
             messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT))
                     .put("content", message.content());
         }
