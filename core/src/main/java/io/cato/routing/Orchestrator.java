@@ -214,18 +214,13 @@ public final class Orchestrator {
             }
             ModelRequest request = requestFor(tier.config(), command, turns, recalled);
             long tierStarted = System.nanoTime();
+            ModelReply reply;
             try {
-                ModelReply reply = onDelta == null ? tier.client().complete(request) : tier.client().stream(request, guard);
-                stats.recordCall(tier.name(), millisSince(tierStarted), false);
-                if (lookup instanceof SemanticCache.Miss && tier.config().provider() != Provider.MEMORY
-                        && !reply.text().isBlank()) {
-                    cache.get().store(scope, command.query(), encoding, reply.text(), reply.model(), tier.name());
-                }
-                Optional<String> fallbackFrom = Optional.of(route.chosen()).filter(name -> !name.equals(tier.name()));
-                return finish(command, tier, reply, fallbackFrom, reason, started, outcome, route.classification());
+                reply = onDelta == null ? tier.client().complete(request) : tier.client().stream(request, guard);
             } catch (CircuitOpenException e) {
                 stats.recordSkipped(tier.name());
                 reason = "circuit_open";
+                continue;
             } catch (ModelCallException e) {
                 stats.recordCall(tier.name(), millisSince(tierStarted), true);
                 LOG.warning(() -> "tier failed, trying the next: " + e.getMessage());
@@ -236,6 +231,7 @@ public final class Orchestrator {
                 if (e.failure() instanceof ModelFailure.ContextTooLong) {
                     needsWindowAbove = Math.max(needsWindowAbove, tier.config().contextWindow());
                 }
+                continue;
             } catch (RuntimeException e) {
                 // A defect in one tier's client must not cost the caller the answer the next tier can give.
                 stats.recordCall(tier.name(), millisSince(tierStarted), true);
@@ -244,7 +240,17 @@ public final class Orchestrator {
                     throw new StreamInterruptedException(tier.name(), e);
                 }
                 reason = fallbackReason(new ModelFailure.Unavailable(e.getClass().getSimpleName()));
+                continue;
             }
+            // Outside the tier's try: the tier has answered, so a store failing from here on (the turn's write) is
+            // the store's, reported as such, and never makes the next tier answer the same question again.
+            stats.recordCall(tier.name(), millisSince(tierStarted), false);
+            if (lookup instanceof SemanticCache.Miss && tier.config().provider() != Provider.MEMORY
+                    && !reply.text().isBlank()) {
+                cache.get().store(scope, command.query(), encoding, reply.text(), reply.model(), tier.name());
+            }
+            Optional<String> fallbackFrom = Optional.of(route.chosen()).filter(name -> !name.equals(tier.name()));
+            return finish(command, tier, reply, fallbackFrom, reason, started, outcome, route.classification());
         }
         throw new IllegalStateException("the memory tier closes every chain and does not fail");
     }
