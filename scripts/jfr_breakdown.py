@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Where a Cato server's CPU went, by feature, from a JFR recording with CPU-time samples (jdk.CPUTimeSample, JDK 25).
 
-    scripts/jfr_breakdown.py RECORDING.jfr [REQUESTS]
+    scripts/jfr_breakdown.py RECORDING.jfr [REQUESTS] [--detail TEXT]
+
+--detail TEXT lists, for the categories whose name contains TEXT, the methods on top of their samples.
 
 Each sample stands for the CPU time its thread used since the previous one (its sampling period), in Java or in
 native code (ONNX Runtime for MiniLM). A sample goes to the first category, in the order below, any frame of its
@@ -83,15 +85,37 @@ def breakdown(recording):
     return totals
 
 
+def detail(recording, text, top=15):
+    """The leaf methods (and the first Cato method under them) of the samples in the categories matching text."""
+    methods = {}
+    for thread, ms, frames in samples(recording):
+        name, _ = category(thread, frames)
+        if text in name and frames:
+            leaf = frames[0].split("(")[0]
+            caller = next((f.split("(")[0] for f in frames if f.startswith("io.cato.")), "")
+            methods[(leaf, caller)] = methods.get((leaf, caller), 0.0) + ms
+    print(f"\n| method on top (first Cato method below it), in '{text}' | CPU ms |\n|---|---|")
+    for (leaf, caller), ms in sorted(methods.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"| {leaf} ({caller}) | {ms:,.0f} |")
+
+
 def main():
-    recording = sys.argv[1]
-    requests = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    args = [a for a in sys.argv[1:]]
+    text = None
+    if "--detail" in args:
+        i = args.index("--detail")
+        text = args[i + 1]
+        del args[i:i + 2]
+    recording = args[0]
+    requests = int(args[1]) if len(args) > 1 else 0
     totals = breakdown(recording)
     all_ms = sum(totals.values())
     print("| category | side | CPU ms | share |" + (" ms per request |" if requests else ""))
     print("|---|---|---|---|" + ("---|" if requests else ""))
     for (name, side), ms in sorted(totals.items(), key=lambda kv: -kv[1]):
         print(f"| {name} | {side} | {ms:,.0f} | {ms / all_ms:.1%} |" + (f" {ms / requests:.3f} |" if requests else ""))
+    if text:
+        detail(recording, text)
 
 
 if __name__ == "__main__":
