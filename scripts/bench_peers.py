@@ -187,6 +187,7 @@ def driver_set(run, args, stub, stub_port):
                                 gateway, stub, options, out)
             lines.append({"tool": "LoadDriver", "system": system, "rate": rate, "seconds": args.seconds,
                           "requests": result["requests"], "ok": result["ok"], "errors": result["errors"],
+                          "statuses": result["statuses"], "degraded": result["degraded"],
                           "throughput_rps": result["throughput_rps"], "p50_ms": result["p50_ms"],
                           "p99_ms": result["p99_ms"], "max_ms": result["max_ms"],
                           "overhead_p50_ms": result["overhead_p50_ms"], "overhead_p99_ms": result["overhead_p99_ms"],
@@ -201,13 +202,14 @@ def driver_set(run, args, stub, stub_port):
 
 
 def table(lines):
-    print("| tool | system | rate (req/s) | requests | errors | throughput (req/s) | p50 ms | p99 ms | max ms "
+    print("| tool | system | rate (req/s) | requests | errors | degraded | throughput (req/s) | p50 ms | p99 ms | max ms "
           "| overhead p50 / p99 ms | late (> 1 s) | CPU ms per request: gateway / stub / driver "
           "| gateway peak RSS MB | load average before -> after |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for l in lines:
         cpu = l["cpu_ms_per_request"]
-        print(f"| {l['tool']} | {l['system']} | {l['rate']} | {l['requests']:,} | {l['errors']:,} "
+        errors = f"{l['errors']:,}" + (f" {json.dumps(l['statuses'])}" if l["errors"] and l.get("statuses") else "")
+        print(f"| {l['tool']} | {l['system']} | {l['rate']} | {l['requests']:,} | {errors} | {l.get('degraded', '')} "
               f"| {l['throughput_rps']:,} | {l['p50_ms']} | {l['p99_ms']} | {l['max_ms']} "
               f"| {l['overhead_p50_ms']} / {l['overhead_p99_ms']} | {l.get('late', '')} "
               f"| {cpu['gateway']} / {cpu['stub']} / {cpu['driver']} | {l['gateway_peak_rss_mb']} "
