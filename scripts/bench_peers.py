@@ -11,7 +11,7 @@ Each system gets a fresh process, a warm-up that is not measured, then the same 
   2. The project's LoadDriver over HTTP/1.1, open loop, a different question in every request: the same two, and
      Cato's full path (1,000 conversations through X-Cato-Session, semantic cache on), which needs a different body
      per request and so cannot be driven by h2load, at rates of its own.
-Prints markdown tables and appends JSON lines to docs/bench/peers.jsonl. Installs h2load (apt-get) and the gateway
+Prints markdown tables and appends JSON lines to docs/bench/peers.jsonl. Installs h2load and Node (apt-get) and the gateway
 (npm ci in bench/peers) when missing.
 """
 import argparse
@@ -38,10 +38,12 @@ PER_CONNECTION_RPS = 1
 
 
 def ensure_tools():
-    if not shutil.which("h2load"):
-        bp.log("installing h2load (nghttp2-client)")
+    missing = [package for tool, package in (("h2load", "nghttp2-client"), ("node", "nodejs"), ("npm", "npm"))
+               if not shutil.which(tool)]
+    if missing:
+        bp.log(f"installing {', '.join(missing)} (apt-get)")
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "nghttp2-client"], check=True,
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True,
                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     if not PORTKEY_MAIN.exists():
         bp.log("installing the Portkey gateway (npm ci in bench/peers)")
