@@ -12,7 +12,6 @@ run of new ones, during which
 Prints markdown tables and appends one JSON line per run to docs/bench/miss-profile.jsonl.
 """
 import argparse
-import json
 import subprocess
 import time
 from pathlib import Path
@@ -78,9 +77,9 @@ def profile(run, args, stub, stub_port, external, first):
                                                                if store else None},
             "server_threads_ms_per_request": threads,
             # The samples' shares, applied to the CPU the server's Java threads spent according to /proc.
-            "server_java_threads_by_feature_ms_per_request": {f"{name} [{side}]": round(ms / sampled * java_ms / requests, 3)
-                                                              for (name, side), ms in sorted(features.items(),
-                                                                                             key=lambda kv: -kv[1])},
+            "server_java_threads_by_feature_ms_per_request": {
+                f"{name} [{side}]": round(ms / sampled * java_ms / requests, 3)
+                for (name, side), ms in sorted(features.items(), key=lambda kv: -kv[1])},
             "jfr_sampled_ms": round(sampled), "load_average_before": result["load_average_before"],
             "load_average": result["load_average"]}
 
@@ -89,7 +88,8 @@ def report(lines):
     for line in lines:
         cpu = line["cpu_ms_per_request"]
         print(f"\n### {line['label']}, {line['seconds']} s: {line['requests']:,} requests, {line['errors']} errors, "
-              f"p50 {line['p50_ms']} ms, p99 {line['p99_ms']} ms; load average {bp.short_load(line['load_average_before'])} -> "
+              f"p50 {line['p50_ms']} ms, p99 {line['p99_ms']} ms; "
+              f"load average {bp.short_load(line['load_average_before'])} -> "
               f"{bp.short_load(line['load_average'])}\n")
         print("| process | CPU ms per request |\n|---|---|")
         print(f"| Cato server | {cpu.get('server')} |")

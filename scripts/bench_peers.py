@@ -11,18 +11,16 @@ Each system gets a fresh process, a warm-up that is not measured, then the same 
   2. The project's LoadDriver over HTTP/1.1, open loop, a different question in every request: the same two, and
      Cato's full path (1,000 conversations through X-Cato-Session, semantic cache on), which needs a different body
      per request and so cannot be driven by h2load, at rates of its own.
-Prints markdown tables and appends JSON lines to docs/bench/peers.jsonl. Installs h2load and Node (apt-get) and the gateway
-(npm ci in bench/peers) when missing.
+Prints markdown tables and appends JSON lines to docs/bench/peers.jsonl. Installs what is missing: h2load and Node
+(apt-get), the gateway (npm ci in bench/peers).
 """
 import argparse
 import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import benchproc as bp
 
@@ -204,7 +202,8 @@ def driver_set(run, args, stub, stub_port):
 
 
 def table(lines):
-    print("| tool | system | rate (req/s) | requests | errors | degraded | throughput (req/s) | p50 ms | p99 ms | max ms "
+    print("| tool | system | rate (req/s) | requests | errors | degraded | throughput (req/s) | p50 ms | p99 ms "
+          "| max ms "
           "| overhead p50 / p99 ms | late (> 1 s) | CPU ms per request: gateway / stub / driver "
           "| gateway peak RSS MB | load average before -> after |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -219,7 +218,8 @@ def table(lines):
 
 
 def ratios(lines):
-    print("\n| tool | rate (req/s) | Cato pass-through / Portkey: overhead p50 | overhead p99 | gateway CPU per request "
+    print("\n| tool | rate (req/s) | Cato pass-through / Portkey: overhead p50 | overhead p99 "
+          "| gateway CPU per request "
           "| throughput |")
     print("|---|---|---|---|---|---|")
     by = {(l["tool"], str(l["rate"]), l["system"]): l for l in lines}

@@ -10,7 +10,8 @@ requests are in flight at once, with memory watched over time.
          files a process may open here (ulimit -n)
 Targets: p99 <= W + 0.5 s, zero errors, memory bounded. Cato runs as in the capacity runs (no cache, no session,
 64 upstream h2c connections) with its tier's timeout, its breaker's slow-call threshold and the request deadline
-past W. Degraded answers (the memory tier answering instead of the upstream) are reported; the target needs none. Every T seconds the driver
+past W. Degraded answers (the memory tier answering instead of the upstream) are reported; the target needs none.
+Every T seconds the driver
 records its requests in flight and the server's resident set, and jstat the server's heap. Appends one JSON line
 to docs/bench/steady.jsonl and prints a markdown summary.
 """
@@ -107,10 +108,12 @@ def report(r, rate, upstream_s, seconds):
           "| target p99 ms | max ms "
           "| server peak RSS MB | CPU ms per request: server / stub / driver | load average before -> after | met |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    print(f"| {r['requests']:,} | {r['errors']:,} {json.dumps(r['statuses'])} | {r['degraded']:,} | {r['max_in_flight']:,} "
-          f"| {r['p50_ms']:,} | {r['p99_ms']:,} | {r['second_half_p99_ms']:,} | {r['target_p99_ms']:,} | {r['max_ms']:,} "
+    print(f"| {r['requests']:,} | {r['errors']:,} {json.dumps(r['statuses'])} | {r['degraded']:,} "
+          f"| {r['max_in_flight']:,} | {r['p50_ms']:,} | {r['p99_ms']:,} | {r['second_half_p99_ms']:,} "
+          f"| {r['target_p99_ms']:,} | {r['max_ms']:,} "
           f"| {(r.get('server') or {}).get('peak_rss_mb')} | {cpu.get('server')} / {cpu.get('upstream')} / "
-          f"{cpu.get('driver')} | {bp.short_load(r['load_average_before'])} -> {bp.short_load(r['load_average'])} | {'yes' if met else 'no'} |")
+          f"{cpu.get('driver')} | {bp.short_load(r['load_average_before'])} -> {bp.short_load(r['load_average'])} "
+          f"| {'yes' if met else 'no'} |")
     heap = r.get("heap_timeline", [])
     print("\n| seconds into the run | in flight at the driver | server RSS MB |\n|---|---|---|")
     for t, in_flight, rss in r.get("timeline", []):
