@@ -15,9 +15,19 @@
 #     jmh [RE]  the hot-path microbenchmarks (HotPathBenchmark, or those matching RE, e.g.
 #               HotPathBenchmark.verifierScore), raw output in bench/target/hot-path.json
 #     all       standard, then capacity
+#     peers [--seconds S] [--rates R1,R2]  Cato side by side with Portkey's gateway (scripts/bench_peers.py)
+#     steady [h2c|http1] [--rate R --upstream-s W --seconds S]  lambda * W requests in flight in steady state
+#               (scripts/bench_steady.py)
+#     miss-profile [--rate R --seconds S]  where a cache miss with a session spends its CPU, the store's work
+#               apart (scripts/bench_miss_profile.py)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SET="${1:-standard}"
+case "$SET" in
+  peers) shift; exec python3 "$ROOT/scripts/bench_peers.py" "$@" ;;
+  steady) shift; exec python3 "$ROOT/scripts/bench_steady.py" "$@" ;;
+  miss-profile) shift; exec python3 "$ROOT/scripts/bench_miss_profile.py" "$@" ;;
+esac
 if [ "$SET" = jmh ]; then
   cd "$ROOT/bench"
   exec java --enable-native-access=ALL-UNNAMED -cp "target/classes:$(cat target/runtime-classpath.txt)" \
@@ -156,7 +166,7 @@ case "$SET" in
   capacity) capacity ;;
   chaos) chaos "${2:-600}" "${3:-100}" ;;
   all) workloads 60 30; capacity ;;
-  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS [RATE]]|hits RATE [SECONDS]|wave N [h2c|http1]|slow-clients [N] [S] [body|headers]|jmh [RE]|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [quick|standard|capacity|chaos [SECONDS [RATE]]|hits RATE [SECONDS]|wave N [h2c|http1]|slow-clients [N] [S] [body|headers]|jmh [RE]|all|peers|steady [h2c|http1]|miss-profile]" >&2; exit 2 ;;
 esac
 cat "$WORK/results.jsonl" >> "$RESULTS"
 python3 "$ROOT/scripts/bench_report.py" "$RESULTS" "$OUT"

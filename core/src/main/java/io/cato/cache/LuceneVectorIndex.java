@@ -51,6 +51,8 @@ import org.apache.lucene.store.FSDirectory;
 public final class LuceneVectorIndex implements VectorIndex {
     private static final Logger LOG = Logger.getLogger(LuceneVectorIndex.class.getName());
     private static final long COMMIT_EVERY_SECONDS = 5;
+    /** How long closing waits for a commit under way. */
+    private static final long COMMIT_WAIT_SECONDS = 30;
 
     private static final String ID = "id";
     private static final String SCOPE = "scope";
@@ -209,7 +211,16 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     @Override
     public void close() {
-        committer.shutdownNow();
+        // A commit under way is let finish: interrupting it closes the index's files under the writer, which then
+        // refuses to close ("this writer hit an unrecoverable error").
+        committer.shutdown();
+        try {
+            if (!committer.awaitTermination(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                committer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             searchers.close();
             writer.close();

@@ -17,6 +17,7 @@ import io.cato.memory.RecentFacts;
 import io.cato.rollout.FixedRolloutFlag;
 import io.cato.routing.Orchestrator;
 import io.cato.verification.NliClient;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -24,11 +25,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The embedded default: DynamoDB Local persisted in the data directory, the same API and core
- * as the Lambda function, served over HTTP. Closing it stops everything it started.
+ * The embedded default: DynamoDB Local persisted in the data directory (or a DynamoDB endpoint
+ * given at start), the same API and core as the Lambda function, served over HTTP. Closing it
+ * stops everything it started.
  */
 public final class LocalCato implements AutoCloseable {
-    private final EmbeddedDynamoDb dynamoDb;
+    private final Optional<EmbeddedDynamoDb> dynamoDb;
     private final DynamoDbClient dynamo;
     private final LocalServer server;
     private final AdminToken adminToken;
@@ -36,7 +38,7 @@ public final class LocalCato implements AutoCloseable {
     private final Optional<CatoWiring.CacheBackend> cache;
     private final LocalWorkflows workflows;
 
-    private LocalCato(EmbeddedDynamoDb dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken,
+    private LocalCato(Optional<EmbeddedDynamoDb> dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken,
                       Optional<CatoWiring.CacheBackend> cache, LocalWorkflows workflows) {
         this.cache = cache;
         this.workflows = workflows;
@@ -47,10 +49,20 @@ public final class LocalCato implements AutoCloseable {
     }
 
     public static LocalCato start(Settings settings, String host) {
+        return start(settings, host, Optional.empty());
+    }
+
+    /**
+     * @param dynamoDbEndpoint a DynamoDB endpoint to use instead of starting DynamoDB Local in this process, e.g.
+     *                         a DynamoDB Local of its own, so the store's work is not counted as the server's
+     */
+    public static LocalCato start(Settings settings, String host, Optional<URI> dynamoDbEndpoint) {
         AdminToken token = AdminToken.resolve(settings.adminToken(), settings.dataDir());
         Settings effective = settings.withAdminToken(token.value());
-        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb"));
-        DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1, Optional.of(dynamoDb.endpoint())).dynamoDb();
+        Optional<EmbeddedDynamoDb> dynamoDb = dynamoDbEndpoint.isPresent() ? Optional.empty()
+                : Optional.of(EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb")));
+        DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1,
+                dynamoDbEndpoint.or(() -> dynamoDb.map(EmbeddedDynamoDb::endpoint))).dynamoDb();
         Optional<CatoWiring.CacheBackend> cache = Optional.empty();
         LocalWorkflows workflows = null;
         try {
@@ -91,7 +103,7 @@ public final class LocalCato implements AutoCloseable {
             }
             cache.ifPresent(CatoWiring.CacheBackend::close);
             dynamo.close();
-            dynamoDb.close();
+            dynamoDb.ifPresent(EmbeddedDynamoDb::close);
             throw e;
         }
     }
@@ -114,6 +126,6 @@ public final class LocalCato implements AutoCloseable {
         workflows.close();
         cache.ifPresent(CatoWiring.CacheBackend::close);
         dynamo.close();
-        dynamoDb.close();
+        dynamoDb.ifPresent(EmbeddedDynamoDb::close);
     }
 }

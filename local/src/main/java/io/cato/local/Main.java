@@ -3,6 +3,8 @@ package io.cato.local;
 import io.cato.config.InvalidSettingsException;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -10,14 +12,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code cato serve [--port N] [--data DIR] [--config FILE] [--host ADDR]}: the embedded default. */
+/** {@code cato serve [--port N] [--data DIR] [--config FILE] [--host ADDR] [--dynamodb URL]}: the embedded default. */
 public final class Main {
     private static final String USAGE = """
-            usage: cato serve [--port N] [--data DIR] [--config FILE] [--host ADDR]
-              --port    port to listen on (default 8080, or CATO_PORT)
-              --data    data directory (default ./.cato, or CATO_DATA_DIR)
-              --config  JSON configuration file (or CATO_CONFIG)
-              --host    address to bind (default 127.0.0.1)""";
+            usage: cato serve [--port N] [--data DIR] [--config FILE] [--host ADDR] [--dynamodb URL]
+              --port      port to listen on (default 8080, or CATO_PORT)
+              --data      data directory (default ./.cato, or CATO_DATA_DIR)
+              --config    JSON configuration file (or CATO_CONFIG)
+              --host      address to bind (default 127.0.0.1)
+              --dynamodb  a DynamoDB endpoint (e.g. a DynamoDB Local of its own) instead of the embedded one""";
 
     private Main() {
     }
@@ -42,6 +45,7 @@ public final class Main {
         Optional<String> port = Optional.empty();
         Optional<String> data = Optional.empty();
         Optional<String> config = Optional.empty();
+        Optional<URI> dynamoDb = Optional.empty();
         String host = "127.0.0.1";
         while (!args.isEmpty()) {
             String flag = args.pop();
@@ -53,6 +57,7 @@ public final class Main {
                 case "--data" -> data = Optional.of(args.pop());
                 case "--config" -> config = Optional.of(args.pop());
                 case "--host" -> host = args.pop();
+                case "--dynamodb" -> dynamoDb = Optional.of(endpoint(args.pop()));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
@@ -63,7 +68,7 @@ public final class Main {
         if (data.isPresent()) {
             settings = settings.withDataDir(Path.of(data.get()));
         }
-        LocalCato cato = LocalCato.start(settings, host);
+        LocalCato cato = LocalCato.start(settings, host, dynamoDb);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cato.close();
@@ -78,6 +83,18 @@ public final class Main {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--port must be a number, got '" + value + "'");
+        }
+    }
+
+    private static URI endpoint(String value) {
+        try {
+            URI uri = new URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("--dynamodb must be an http(s) URL, got '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("--dynamodb must be an http(s) URL, got '" + value + "'", e);
         }
     }
 

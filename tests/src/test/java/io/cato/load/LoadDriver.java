@@ -28,30 +28,21 @@ import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 
 /**
- * Drives a running Cato over HTTP/1.1 (one connection per request in flight) or h2c (many streams
- * on few connections), at a fixed arrival rate or as one wave of concurrent requests, and appends
- * one JSON line of results: p50/p95/p99/max end to end, throughput, and errors by status.
+ * Drives a running Cato, or another OpenAI-compatible gateway with the chat scenarios, over HTTP/1.1
+ * (one connection per request in flight) or h2c (many streams on few connections), at a fixed
+ * arrival rate or as one wave of concurrent requests, and appends one JSON line of results:
+ * p50/p95/p99/max end to end, throughput, errors by status, and the CPU each process spent.
  *
  * <p>Latency is measured from each request's scheduled start, so a driver or server that falls
  * behind shows up in the figures instead of hiding in fewer requests.
  */
 public final class LoadDriver {
-    /** What each request asks. */
-    enum Scenario {
-        /** A small set of questions, asked before the run: answered from the exact cache tier. */
-        CACHE_HIT,
-        /** A new question every time: cache miss, then the model tier. */
-        MODEL,
-        /** Many sessions, each asking turn after turn, so every request reads and writes its context. */
-        SESSIONS,
-        /** Stateless questions that go straight to the model tier (no cache, no session). */
-        PLAIN
-    }
-
     private final HttpClient client;
     private final String url;
-    private final Scenario scenario;
+    private final LoadScenario scenario;
     private final int sessions;
+    private final List<String[]> headers;
+    private final long timeoutMillis;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
@@ -68,11 +59,14 @@ public final class LoadDriver {
         }
     }
 
-    LoadDriver(HttpClient client, String url, Scenario scenario, int sessions) {
+    LoadDriver(HttpClient client, String url, LoadScenario scenario, int sessions, List<String[]> headers,
+               long timeoutMillis) {
         this.client = client;
         this.url = url;
         this.scenario = scenario;
         this.sessions = sessions;
+        this.headers = headers;
+        this.timeoutMillis = timeoutMillis;
     }
 
     static HttpClient client(boolean h2c, int connections) throws Exception {
@@ -95,21 +89,18 @@ public final class LoadDriver {
         return client;
     }
 
-    private String body(long n) {
-        return switch (scenario) {
-            case CACHE_HIT -> "{\"query\":\"What is the capital of country number " + (n % 20) + "?\"}";
-            case MODEL, PLAIN -> "{\"query\":\"Explain load test question number " + n + " in two sentences.\"}";
-            case SESSIONS -> "{\"query\":\"Turn " + (n / sessions) + ": tell me more about topic " + (n % 7)
-                    + ".\",\"session_id\":\"load-" + (n % sessions) + "\"}";
-        };
-    }
-
     /** Sends one request; latencies[slot] gets its time in nanoseconds from {@code scheduled}. */
     private void fire(long scheduled, long[] latencies, int slot, CountDownLatch done) {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
-        Request request = client.POST(url + "/api/cato/query").timeout(60, TimeUnit.SECONDS)
-                .body(new StringRequestContent("application/json", body(sequence.getAndIncrement())));
+        long n = sequence.getAndIncrement();
+        Request request = client.POST(url + scenario.path()).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .body(new StringRequestContent("application/json", scenario.body(n, sessions)));
+        headers.forEach(h -> request.headers(m -> m.put(h[0], h[1])));
+        String session = scenario.session(n, sessions);
+        if (session != null) {
+            request.headers(m -> m.put("x-cato-session", session));
+        }
         request.send(new BufferingResponseListener(64 * 1024) {
             @Override
             public void onComplete(Result result) {
@@ -149,7 +140,7 @@ public final class LoadDriver {
             }
             fire(scheduled, latencies, i, done);
         }
-        done.await(120, TimeUnit.SECONDS);
+        done.await(timeoutMillis + 60_000, TimeUnit.MILLISECONDS);
         return latencies;
     }
 
@@ -166,7 +157,7 @@ public final class LoadDriver {
             }
             fire(scheduled, latencies, i, done);
         }
-        done.await(180, TimeUnit.SECONDS);
+        done.await(timeoutMillis + 120_000, TimeUnit.MILLISECONDS);
         return latencies;
     }
 
@@ -176,40 +167,6 @@ public final class LoadDriver {
         }
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
-    }
-
-    private static String rss(String pid) {
-        if (pid == null) {
-            return "null";
-        }
-        try {
-            Map<String, String> fields = new TreeMap<>();
-            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-                if (line.startsWith("VmHWM") || line.startsWith("VmRSS")) {
-                    String[] parts = line.split("\\s+");
-                    fields.put(parts[0].replace(":", ""), parts[1]);
-                }
-            }
-            return "{\"peak_rss_mb\":" + Long.parseLong(fields.get("VmHWM")) / 1024 + ",\"rss_mb\":"
-                    + Long.parseLong(fields.get("VmRSS")) / 1024 + "}";
-        } catch (IOException e) {
-            return "null";
-        }
-    }
-
-    /** User and system CPU time of a process (a pid, or "self") in milliseconds; -1 when unknown. */
-    static long cpuMillis(String pid) {
-        if (pid == null) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name, in clock ticks.
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     /** CPU each process spent per request during the measured run: the server, the upstream stub, the driver. */
@@ -225,70 +182,135 @@ public final class LoadDriver {
         return json.append('}').toString();
     }
 
-    /**
-     * {@code LoadDriver --url U --scenario cache-hit|model|sessions|plain --label L --out FILE
-     * [--h2c true] [--connections N] [--rate R --seconds S | --wave N --ramp-ms M] [--warmup N [--warmup-rate R]]
-     * [--sessions N] [--server-pid PID] [--upstream-pid PID] [--upstream-ms M]}
-     */
-    public static void main(String[] args) throws Exception {
+    /** Every {@code everySeconds}: seconds since the start, requests in flight at the driver, the server's resident set. */
+    private Thread timeline(String serverPid, int everySeconds, StringBuilder json) {
+        long started = System.nanoTime();
+        Thread sampler = Thread.ofPlatform().daemon().name("load-timeline").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                synchronized (json) {
+                    json.append(json.isEmpty() ? "" : ",").append(String.format(java.util.Locale.ROOT,
+                            "[%.0f,%d,%d]", (System.nanoTime() - started) / 1e9, inFlight.get(),
+                            ProcessStats.statusMegabytes(serverPid, "VmRSS")));
+                }
+                try {
+                    Thread.sleep(everySeconds * 1000L);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return sampler;
+    }
+
+    private void warmUp(Map<String, String> options) throws InterruptedException {
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
+        if (warmup <= 0) {
+            return;
+        }
+        // Warm-up requests, not measured, let both JIT compilers settle before the measured run. The first
+        // second is gentle, so the first answers are in the cache before the warm-up rate is reached.
+        int warmupRate = Math.min(warmup, Integer.parseInt(options.getOrDefault("warmup-rate", "200")));
+        if (warmupRate <= 200) {
+            atRate(warmupRate, Math.max(1, warmup / warmupRate));
+        } else {
+            atRate(200, 1);
+            atRate(warmupRate, Math.max(1, (warmup - 200) / warmupRate));
+        }
+        statuses.clear();
+        failures.set(0);
+        maxInFlight.set(0);
+        degraded.set(0);
+    }
+
+    /** {@code --header "name: value"} may repeat; every other option is given once. */
+    private static Map<String, String> options(String[] args, List<String[]> headers) {
         Deque<String> rest = new ArrayDeque<>(List.of(args));
         Map<String, String> options = new TreeMap<>();
         while (!rest.isEmpty()) {
-            options.put(rest.pop().replaceFirst("^--", ""), rest.pop());
+            String name = rest.pop().replaceFirst("^--", "");
+            String value = rest.pop();
+            if (name.equals("header")) {
+                int colon = value.indexOf(':');
+                headers.add(new String[] {value.substring(0, colon).strip(), value.substring(colon + 1).strip()});
+            } else {
+                options.put(name, value);
+            }
         }
+        return options;
+    }
+
+    /**
+     * {@code LoadDriver --url U --scenario cache-hit|model|sessions|plain|chat|chat-session|model-session --label L
+     * --out FILE [--h2c true] [--connections N] [--rate R --seconds S | --wave N --ramp-ms M]
+     * [--warmup N [--warmup-rate R]] [--sessions N] [--server-pid PID] [--upstream-pid PID] [--upstream-ms M]
+     * [--timeout-s S] [--header "name: value"]... [--timeline-s S] [--first N]}
+     */
+    public static void main(String[] args) throws Exception {
+        List<String[]> headers = new java.util.ArrayList<>();
+        Map<String, String> options = options(args, headers);
         boolean h2c = Boolean.parseBoolean(options.getOrDefault("h2c", "false"));
         int connections = Integer.parseInt(options.getOrDefault("connections", h2c ? "4" : "20000"));
-        Scenario scenario = Scenario.valueOf(options.get("scenario").toUpperCase().replace('-', '_'));
         HttpClient client = client(h2c, connections);
-        LoadDriver driver = new LoadDriver(client, options.get("url"), scenario,
-                Integer.parseInt(options.getOrDefault("sessions", "1000")));
-        int warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
-        if (warmup > 0) {
-            // Warm-up requests, not measured, let both JIT compilers settle before the measured run. The first
-            // second is gentle, so the first answers are in the cache before the warm-up rate is reached.
-            int warmupRate = Math.min(warmup, Integer.parseInt(options.getOrDefault("warmup-rate", "200")));
-            if (warmupRate <= 200) {
-                driver.atRate(warmupRate, Math.max(1, warmup / warmupRate));
-            } else {
-                driver.atRate(200, 1);
-                driver.atRate(warmupRate, Math.max(1, (warmup - 200) / warmupRate));
-            }
-            driver.statuses.clear();
-            driver.failures.set(0);
-            driver.maxInFlight.set(0);
-            driver.degraded.set(0);
-        }
-        long[] cpuBefore = {cpuMillis(options.get("server-pid")), cpuMillis(options.get("upstream-pid")), cpuMillis("self")};
+        LoadDriver driver = new LoadDriver(client, options.get("url"), LoadScenario.named(options.get("scenario")),
+                Integer.parseInt(options.getOrDefault("sessions", "1000")), headers,
+                Long.parseLong(options.getOrDefault("timeout-s", "60")) * 1000);
+        // A later run against the same server asks questions of its own, not the ones an earlier run left cached.
+        driver.sequence.set(Long.parseLong(options.getOrDefault("first", "0")));
+        driver.warmUp(options);
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
+        String[] pids = {options.get("server-pid"), options.get("upstream-pid"), "self"};
+        long[] cpuBefore = Arrays.stream(pids).mapToLong(ProcessStats::cpuMillis).toArray();
+        StringBuilder timeline = new StringBuilder();
+        Thread sampler = options.containsKey("timeline-s")
+                ? driver.timeline(pids[0], Integer.parseInt(options.get("timeline-s")), timeline) : null;
         long started = System.nanoTime();
         long[] latencies = options.containsKey("wave")
                 ? driver.wave(Integer.parseInt(options.get("wave")), Long.parseLong(options.getOrDefault("ramp-ms", "500")))
                 : driver.atRate(Integer.parseInt(options.get("rate")), Integer.parseInt(options.get("seconds")));
         double elapsed = (System.nanoTime() - started) / 1e9;
-        long[] cpuAfter = {cpuMillis(options.get("server-pid")), cpuMillis(options.get("upstream-pid")), cpuMillis("self")};
+        long[] cpuAfter = Arrays.stream(pids).mapToLong(ProcessStats::cpuMillis).toArray();
+        if (sampler != null) {
+            sampler.interrupt();
+        }
         client.stop();
-        long[] sorted = Arrays.stream(latencies).filter(l -> l > 0).sorted().toArray();
-        long ok = driver.statuses.getOrDefault(200, new AtomicInteger()).get();
-        double upstreamMs = Double.parseDouble(options.getOrDefault("upstream-ms", "0"));
-        StringBuilder statuses = new StringBuilder("{");
-        new TreeMap<>(driver.statuses).forEach((s, n) -> statuses.append(statuses.length() > 1 ? "," : "")
-                .append('"').append(s).append("\":").append(n.get()));
-        statuses.append('}');
-        String line = String.format(java.util.Locale.ROOT,
-                "{\"label\":\"%s\",\"scenario\":\"%s\",\"transport\":\"%s\",\"requests\":%d,\"ok\":%d,\"errors\":%d,"
-                        + "\"degraded\":%d,"
-                        + "\"statuses\":%s,\"seconds\":%.1f,\"throughput_rps\":%.1f,\"max_in_flight\":%d,"
-                        + "\"p50_ms\":%.2f,\"p95_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"upstream_ms\":%.0f,"
-                        + "\"overhead_p99_ms\":%.2f,\"server\":%s,\"cpu_ms_per_request\":%s,\"load_average\":\"%s\"}",
-                options.get("label"), scenario.name().toLowerCase(), h2c ? "h2c" : "http/1.1", latencies.length, ok,
-                latencies.length - ok, driver.degraded.get(), statuses, elapsed, ok / elapsed, driver.maxInFlight.get(),
-                percentileMs(sorted, 50), percentileMs(sorted, 95), percentileMs(sorted, 99),
-                percentileMs(sorted, 100), upstreamMs, percentileMs(sorted, 99) - upstreamMs,
-                rss(options.get("server-pid")), cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
-                Files.readString(Path.of("/proc/loadavg")).strip());
+        String line = driver.report(options, h2c, latencies, elapsed, cpuBefore, cpuAfter, loadBefore, timeline);
         System.out.println(line);
         if (options.containsKey("out")) {
             Files.writeString(Path.of(options.get("out")), line + "\n", StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
+        }
+    }
+
+    private String report(Map<String, String> options, boolean h2c, long[] latencies, double elapsed, long[] cpuBefore,
+                          long[] cpuAfter, String loadBefore, StringBuilder timeline) throws IOException {
+        long[] sorted = Arrays.stream(latencies).filter(l -> l > 0).sorted().toArray();
+        // The requests scheduled in the second half: a steady state's figures without the start's transients.
+        long[] secondHalf = Arrays.stream(latencies, latencies.length / 2, latencies.length).filter(l -> l > 0)
+                .sorted().toArray();
+        long ok = statuses.getOrDefault(200, new AtomicInteger()).get();
+        double upstreamMs = Double.parseDouble(options.getOrDefault("upstream-ms", "0"));
+        StringBuilder byStatus = new StringBuilder("{");
+        new TreeMap<>(statuses).forEach((s, n) -> byStatus.append(byStatus.length() > 1 ? "," : "")
+                .append('"').append(s).append("\":").append(n.get()));
+        byStatus.append('}');
+        String serverPid = options.get("server-pid");
+        synchronized (timeline) {
+            return String.format(java.util.Locale.ROOT,
+                    "{\"label\":\"%s\",\"scenario\":\"%s\",\"transport\":\"%s\",\"requests\":%d,\"ok\":%d,\"errors\":%d,"
+                            + "\"degraded\":%d,"
+                            + "\"statuses\":%s,\"seconds\":%.1f,\"throughput_rps\":%.1f,\"max_in_flight\":%d,"
+                            + "\"p50_ms\":%.2f,\"p95_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"upstream_ms\":%.0f,"
+                            + "\"second_half_p99_ms\":%.2f,"
+                            + "\"overhead_p50_ms\":%.2f,\"overhead_p99_ms\":%.2f,\"server\":%s,\"cpu_ms_per_request\":%s,"
+                            + "\"load_average_before\":\"%s\",\"load_average\":\"%s\"%s}",
+                    options.get("label"), scenario.name().toLowerCase().replace('_', '-'), h2c ? "h2c" : "http/1.1",
+                    latencies.length, ok, latencies.length - ok, degraded.get(), byStatus, elapsed, ok / elapsed,
+                    maxInFlight.get(), percentileMs(sorted, 50), percentileMs(sorted, 95), percentileMs(sorted, 99),
+                    percentileMs(sorted, 100), upstreamMs, percentileMs(secondHalf, 99), percentileMs(sorted, 50) - upstreamMs,
+                    percentileMs(sorted, 99) - upstreamMs, ProcessStats.rssJson(serverPid),
+                    cpuPerRequest(cpuBefore, cpuAfter, latencies.length), loadBefore,
+                    Files.readString(Path.of("/proc/loadavg")).strip(),
+                    timeline.isEmpty() ? "" : ",\"timeline\":[" + timeline + "]");
         }
     }
 }

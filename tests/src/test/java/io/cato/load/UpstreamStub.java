@@ -90,6 +90,9 @@ public final class UpstreamStub implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setAcceptQueueSize(8192);
+        // Past the longest latency a run sets (steady-state runs hold each call for tens of seconds), so a
+        // connection waiting on its answer is never closed as idle.
+        connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
