@@ -1,6 +1,7 @@
 package io.cato.breaker;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * When a tier's breaker trips and how it recovers. Immutable; {@link #defaults()} names the values
@@ -50,5 +51,22 @@ public record BreakerPolicy(double failureRateThresholdPercent, Duration window,
     public BreakerPolicy withPermittedProbes(int probes) {
         return new BreakerPolicy(failureRateThresholdPercent, window, bucket, minimumNumberOfCalls, slowCallDuration,
                 waitInOpen, probes, probeLease, localCacheTtl);
+    }
+
+    /** Whether the record's calls in the window trip the breaker: enough of them, and enough failed. */
+    boolean trips(BreakerRecord record, Instant now) {
+        BreakerRecord.Counts counts = record.countsSince(windowStart(now));
+        return counts.calls() >= minimumNumberOfCalls() && counts.failureRatePercent() >= failureRateThresholdPercent();
+    }
+
+    /** The start of the bucket {@code now} falls in. */
+    Instant bucketStart(Instant now) {
+        long bucketMillis = bucket().toMillis();
+        return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), bucketMillis) * bucketMillis);
+    }
+
+    /** The start of the oldest bucket still inside the window. */
+    Instant windowStart(Instant now) {
+        return bucketStart(now).minus(window()).plus(bucket());
     }
 }

@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -46,65 +44,12 @@ public final class CircuitBreakers {
     public record View(String tier, BreakerState state, Instant since, Counts window) {
     }
 
-    private record Cached(BreakerRecord record, Instant readAt) {
-    }
-
-    /**
-     * Outcomes counted here and not yet added to the shared record, by bucket. One write per tier is under way
-     * at a time: outcomes counted meanwhile go with the next one, which its writer makes at once if a failure is
-     * among them.
-     */
-    private static final class Pending {
-        private final TreeMap<Instant, Counts> buckets = new TreeMap<>();
-        private Instant lastWrite = Instant.EPOCH;
-        private boolean writing;
-        private boolean failures;
-
-        /** Counts one outcome; returns the counts the caller must write now, or null while they may wait. */
-        synchronized SortedMap<Instant, Counts> add(Instant bucket, boolean failed, Instant now, Duration writeEvery) {
-            buckets.merge(bucket, new Counts(1, failed ? 1 : 0), Counts::plus);
-            failures |= failed;
-            if (writing) {
-                return null;
-            }
-            return due(now, writeEvery);
-        }
-
-        /** After a write: the counts to write next, or null (and no write under way) when they may wait. */
-        synchronized SortedMap<Instant, Counts> written(Instant now, Duration writeEvery) {
-            writing = false;
-            return due(now, writeEvery);
-        }
-
-        /** A write failed; its counts are dropped, never written twice. */
-        synchronized void failed() {
-            writing = false;
-        }
-
-        private SortedMap<Instant, Counts> due(Instant now, Duration writeEvery) {
-            if (buckets.isEmpty() || (!failures && now.isBefore(lastWrite.plus(writeEvery)))) {
-                return null;
-            }
-            writing = true;
-            failures = false;
-            lastWrite = now;
-            var due = new TreeMap<>(buckets);
-            buckets.clear();
-            return due;
-        }
-
-        synchronized Counts since(Instant from) {
-            return buckets.tailMap(from).values().stream().reduce(Counts.NONE, Counts::plus);
-        }
-    }
-
     private final BreakerStore store;
     private final BreakerPolicy policy;
     private final Clock clock;
     private final java.util.function.Consumer<String> onOpened;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-    private final Map<String, AtomicBoolean> refreshing = new ConcurrentHashMap<>();
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final RecordCache records;
+    private final Map<String, PendingCounts> pending = new ConcurrentHashMap<>();
 
     public CircuitBreakers(BreakerStore store, BreakerPolicy policy, Clock clock) {
         this(store, policy, clock, tier -> { });
@@ -117,6 +62,7 @@ public final class CircuitBreakers {
         this.policy = policy;
         this.clock = clock;
         this.onOpened = onOpened;
+        this.records = new RecordCache(store, policy.localCacheTtl(), clock);
     }
 
     private void notifyOpened(String tier) {
@@ -130,7 +76,7 @@ public final class CircuitBreakers {
     /** @throws CircuitOpenException when the tier must not be called now */
     public Permit acquire(String tier) {
         try {
-            BreakerRecord seen = cached(tier);
+            BreakerRecord seen = records.current(tier);
             if (seen.state() == BreakerState.CLOSED) {
                 return new Permit(tier, false);
             }
@@ -172,9 +118,9 @@ public final class CircuitBreakers {
 
     /** @throws DependencyUnavailableException when the store cannot be read */
     public View view(String tier) {
-        BreakerRecord record = cached(tier);
-        Instant from = windowStart(clock.instant());
-        Pending unwritten = pending.get(tier);
+        BreakerRecord record = records.current(tier);
+        Instant from = policy.windowStart(clock.instant());
+        PendingCounts unwritten = pending.get(tier);
         Counts window = record.countsSince(from).plus(unwritten == null ? Counts.NONE : unwritten.since(from));
         return new View(tier, record.state(), record.phase().since(), window);
     }
@@ -194,7 +140,7 @@ public final class CircuitBreakers {
     private Permit claimProbe(String tier) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
-            BreakerRecord current = refresh(tier);
+            BreakerRecord current = records.reread(tier);
             if (current.state() == BreakerState.CLOSED) {
                 return new Permit(tier, false);
             }
@@ -207,7 +153,7 @@ public final class CircuitBreakers {
                     now.plus(policy.probeLease()));
             Optional<BreakerRecord> claimed = store.transition(tier, current.version(), next, Set.of());
             if (claimed.isPresent()) {
-                remember(claimed.get());
+                records.remember(claimed.get());
                 return new Permit(tier, true);
             }
         }
@@ -228,7 +174,7 @@ public final class CircuitBreakers {
     private boolean settleProbe(String tier, boolean failed) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
-            BreakerRecord current = refresh(tier);
+            BreakerRecord current = records.reread(tier);
             if (current.state() != BreakerState.HALF_OPEN) {
                 return false;
             }
@@ -237,7 +183,7 @@ public final class CircuitBreakers {
             Set<Instant> drop = failed ? Set.of() : current.buckets().keySet();
             Optional<BreakerRecord> settled = store.transition(tier, current.version(), next, drop);
             if (settled.isPresent()) {
-                remember(settled.get());
+                records.remember(settled.get());
                 LOG.info(() -> "circuit " + (failed ? "reopened" : "closed") + " for " + tier + " by a probe");
                 return true;
             }
@@ -246,9 +192,9 @@ public final class CircuitBreakers {
     }
 
     private void count(String tier, boolean failed) {
-        Pending unwritten = pending.computeIfAbsent(tier, t -> new Pending());
+        PendingCounts unwritten = pending.computeIfAbsent(tier, t -> new PendingCounts());
         Instant now = clock.instant();
-        var due = unwritten.add(bucketStart(now), failed, now, policy.localCacheTtl());
+        var due = unwritten.add(policy.bucketStart(now), failed, now, policy.localCacheTtl());
         while (due != null) {
             try {
                 write(tier, due);
@@ -267,15 +213,15 @@ public final class CircuitBreakers {
         boolean anyFailed = false;
         for (var bucket : due.entrySet()) {
             after = store.addCalls(tier, bucket.getKey(), bucket.getValue());
-            remember(after);
+            records.remember(after);
             anyFailed |= bucket.getValue().failures() > 0;
         }
         Instant now = clock.instant();
-        Set<Instant> stale = after.bucketsBefore(windowStart(now));
+        Set<Instant> stale = after.bucketsBefore(policy.windowStart(now));
         if (!stale.isEmpty()) {
             store.discardBuckets(tier, Set.copyOf(stale));
         }
-        if (anyFailed && after.state() == BreakerState.CLOSED && trips(after, now)) {
+        if (anyFailed && after.state() == BreakerState.CLOSED && policy.trips(after, now)) {
             open(tier, after);
         }
     }
@@ -286,66 +232,18 @@ public final class CircuitBreakers {
             Instant now = clock.instant();
             Optional<BreakerRecord> opened = store.transition(tier, current.version(), Phase.open(now), Set.of());
             if (opened.isPresent()) {
-                remember(opened.get());
-                Counts window = current.countsSince(windowStart(now));
+                records.remember(opened.get());
+                Counts window = current.countsSince(policy.windowStart(now));
                 notifyOpened(tier);
                 LOG.warning(() -> "circuit opened for " + tier + ": " + window.failures() + " of " + window.calls()
                         + " calls failed");
                 return;
             }
-            current = refresh(tier);
-            if (current.state() != BreakerState.CLOSED || !trips(current, now)) {
+            current = records.reread(tier);
+            if (current.state() != BreakerState.CLOSED || !policy.trips(current, now)) {
                 return;
             }
         }
     }
 
-    private boolean trips(BreakerRecord record, Instant now) {
-        Counts window = record.countsSince(windowStart(now));
-        return window.calls() >= policy.minimumNumberOfCalls()
-                && window.failureRatePercent() >= policy.failureRateThresholdPercent();
-    }
-
-    private Instant bucketStart(Instant now) {
-        long bucketMillis = policy.bucket().toMillis();
-        return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), bucketMillis) * bucketMillis);
-    }
-
-    /** The start of the oldest bucket still inside the window. */
-    private Instant windowStart(Instant now) {
-        return bucketStart(now).minus(policy.window()).plus(policy.bucket());
-    }
-
-    private BreakerRecord cached(String tier) {
-        Cached entry = cache.get(tier);
-        if (entry != null && clock.instant().isBefore(entry.readAt().plus(policy.localCacheTtl()))) {
-            return entry.record();
-        }
-        if (entry == null) {
-            return refresh(tier);
-        }
-        // One call reads the record again; the others meanwhile go on with the copy they have.
-        var flag = refreshing.computeIfAbsent(tier, t -> new AtomicBoolean());
-        if (!flag.compareAndSet(false, true)) {
-            return entry.record();
-        }
-        try {
-            return refresh(tier);
-        } finally {
-            flag.set(false);
-        }
-    }
-
-    private BreakerRecord refresh(String tier) {
-        BreakerRecord record = store.read(tier);
-        cache.put(tier, new Cached(record, clock.instant()));
-        return record;
-    }
-
-    /** Keeps the record a write returned. */
-    private void remember(BreakerRecord record) {
-        Cached fresh = new Cached(record, clock.instant());
-        // Concurrent calls may finish out of order; an older state never replaces a newer one.
-        cache.merge(record.tier(), fresh, (old, neu) -> neu.record().version() >= old.record().version() ? neu : old);
-    }
 }
