@@ -23,6 +23,8 @@ define package_function
 	mkdir -p "$(ARTIFACTS_DIR)"
 	jar=$$(ls "$(ROOT)$(1)"/target/*-lambda.jar | head -n 1) && cd "$(ARTIFACTS_DIR)" && "$(JAVA_HOME)/bin/jar" xf "$$jar"
 	rm -rf "$(ARTIFACTS_DIR)/META-INF/maven"
+	@# jar keeps no file modes: the route function's exec wrapper must be executable again.
+	if [ -f "$(ARTIFACTS_DIR)/stream-bootstrap" ]; then chmod 755 "$(ARTIFACTS_DIR)/stream-bootstrap"; fi
 endef
 
 .PHONY: build-RouteFunction build-VerifyStepFunction build-ConsolidateStepFunction build-CuriosityStepFunction

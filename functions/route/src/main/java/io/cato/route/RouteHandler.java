@@ -46,8 +46,14 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
         this.priming = null;
     }
 
+    CatoApi api() {
+        return api;
+    }
+
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        // DEADLINE: context.getRemainingTimeInMillis() is what is left of this invocation; hand it to
+        // CatoApi with the request once the core API takes a deadline.
         ApiResponse response = api.handle(toRequest(event));
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.status())
