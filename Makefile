@@ -27,7 +27,7 @@ define package_function
 	if [ -f "$(ARTIFACTS_DIR)/stream-bootstrap" ]; then chmod 755 "$(ARTIFACTS_DIR)/stream-bootstrap"; fi
 endef
 
-.PHONY: build-RouteFunction build-VerifyStepFunction build-ConsolidateStepFunction build-CuriosityStepFunction
+.PHONY: build-RouteFunction build-RouteManagedFunction build-VerifyStepFunction build-ConsolidateStepFunction build-CuriosityStepFunction
 
 build-RouteFunction:
 	$(call package_function,functions/route)
@@ -40,3 +40,6 @@ build-ConsolidateStepFunction:
 
 build-CuriosityStepFunction:
 	$(call package_function,functions/batch-curiosity)
+
+build-RouteManagedFunction:
+	$(call package_function,functions/route)
