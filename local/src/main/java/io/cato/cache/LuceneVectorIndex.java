@@ -209,7 +209,16 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     @Override
     public void close() {
-        committer.shutdownNow();
+        // A commit under way finishes first: interrupting it closes the index files' channels under the
+        // writer (ClosedByInterruptException), which leaves the writer unable to close. No new one starts.
+        committer.shutdown();
+        try {
+            if (!committer.awaitTermination(30, TimeUnit.SECONDS)) {
+                committer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             searchers.close();
             writer.close();
