@@ -150,6 +150,18 @@ class RouteArtifactRuntimeTest {
     }
 
     @Test
+    void eventTheHandlerCannotRead_isReportedAsAnInvocationErrorAndTheNextIsAnswered() throws Exception {
+        startFunction(false, env());
+
+        String unreadable = runtime.invoke("not an event".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Duration.ofSeconds(29));
+        String next = runtime.invoke(event("admin-status.json"), Duration.ofSeconds(29));
+
+        assertThat(runtime.awaitResponse(next, ANSWER).text()).as(function::output).contains("\"statusCode\":200");
+        assertThat(runtime.errorFor(unreadable)).hasValueSatisfying(error -> assertThat(error.errorType()).isNotBlank());
+    }
+
+    @Test
     void invalidConfiguration_isReportedAsAnInitErrorAndTheProcessExits() throws Exception {
         Map<String, String> env = env();
         env.put("CATO_CONFIG_JSON", "{\"limits\": ");

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The error document Lambda expects from a runtime ({@code errorType}, {@code errorMessage}).
- * It carries the exception's type and message only: never a prompt, an answer or a stack trace.
+ * Lambda logs it, so it names the exception's type only: an exception's message may quote the
+ * event (a JSON parser's does), and prompts and answers never go to the logs.
  */
 final class ErrorBodies {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -20,7 +21,7 @@ final class ErrorBodies {
     static String json(Throwable error) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("errorType", error.getClass().getName());
-        body.put("errorMessage", error.getMessage() == null ? "" : error.getMessage());
+        body.put("errorMessage", "the invocation failed with " + error.getClass().getSimpleName());
         return body.toString();
     }
 }

@@ -3,6 +3,8 @@ package io.cato.route;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The SnapStart step of initialisation, as the managed runtime's client performs it: run the CRaC
@@ -13,6 +15,7 @@ import java.util.Map;
  * run here, found the way org.crac finds it.
  */
 final class SnapStartCheckpoint {
+    private static final Logger LOG = Logger.getLogger(SnapStartCheckpoint.class.getName());
     static final String COMPAT_PROPERTY = "org.crac.Core.Compat";
     /** Loads the managed runtime client's native library (/var/runtime/lib/jni), which its context uses. */
     private static final String RUNTIME_JNI = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper";
@@ -33,7 +36,7 @@ final class SnapStartCheckpoint {
             hook(context, "beforeCheckpoint");
             runtime.restoreNext();
         } catch (RuntimeException | ReflectiveOperationException e) {
-            e.printStackTrace();
+            LOG.log(Level.SEVERE, "SnapStart: the checkpoint failed", e);
             runtime.initError(e);
             System.exit(HOOK_FAILED);
             return;
@@ -41,7 +44,7 @@ final class SnapStartCheckpoint {
         try {
             hook(context, "afterRestore");
         } catch (RuntimeException | ReflectiveOperationException e) {
-            e.printStackTrace();
+            LOG.log(Level.SEVERE, "SnapStart: the restore failed", e);
             runtime.restoreError(e);
             System.exit(HOOK_FAILED);
         }

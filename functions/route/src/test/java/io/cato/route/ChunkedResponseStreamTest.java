@@ -80,7 +80,8 @@ class ChunkedResponseStreamTest {
         assertThat(wire.chunks()).containsExactly("data: partial\n\n");
         assertThat(wire.trailers()).containsEntry("Lambda-Runtime-Function-Error-Type", "Runtime.IllegalStateException");
         assertThat(new String(Base64.getDecoder().decode(wire.trailers().get("Lambda-Runtime-Function-Error-Body")),
-                StandardCharsets.UTF_8)).contains("\"errorMessage\":\"the model stopped\"");
+                StandardCharsets.UTF_8)).contains("\"errorType\":\"java.lang.IllegalStateException\"")
+                .doesNotContain("the model stopped");
     }
 
     @Test
