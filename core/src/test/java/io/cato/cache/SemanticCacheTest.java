@@ -13,13 +13,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The cache path with the real MiniLM model, the shipped verifier and the Lucene index. */
+/** The cache path with the real MiniLM model, the shipped verifier and the in-process vector index. */
 class SemanticCacheTest {
     private static MiniLmTokenEncoder embedder;
     private static DuplicateVerifier verifier;
 
     private final MutableClock clock = new MutableClock(Instant.now());
-    private LuceneVectorIndex index;
+    private InMemoryVectorIndex index;
     private InMemoryExactCache exact;
     private SemanticCache cache;
     private final CacheScope scope = CacheScope.of("tenant-a", "general", CacheScope.AUTO_MODEL, null);
@@ -37,7 +37,7 @@ class SemanticCacheTest {
 
     @BeforeEach
     void newCache() {
-        index = LuceneVectorIndex.inMemory();
+        index = new InMemoryVectorIndex();
         exact = new InMemoryExactCache(1000);
         cache = new SemanticCache(embedder, verifier, exact, index, CacheSettings.defaults(), clock);
     }
@@ -172,7 +172,7 @@ class SemanticCacheTest {
                         .isEqualTo("cache_unavailable"));
         store(scope, "What is Rust?", "A language.");
         assertThat(cache.stats().snapshot().get("errors")).isEqualTo(2L);
-        index = LuceneVectorIndex.inMemory();
+        index = new InMemoryVectorIndex();
     }
 
     @Test

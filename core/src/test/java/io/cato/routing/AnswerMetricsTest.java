@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.cache.CacheSettings;
 import io.cato.cache.DuplicateVerifier;
 import io.cato.cache.InMemoryExactCache;
-import io.cato.cache.LuceneVectorIndex;
+import io.cato.cache.InMemoryVectorIndex;
 import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.cache.SemanticCache;
 import io.cato.model.ModelReply;
@@ -41,7 +41,7 @@ class AnswerMetricsTest {
         Tier tier = new Tier(haiku, request -> new ModelReply("Paris is the capital of France.", "haiku",
                 new TokenUsage(1200, 300, 0)));
         try (MiniLmTokenEncoder embedder = MiniLmTokenEncoder.load(1);
-             LuceneVectorIndex index = LuceneVectorIndex.inMemory()) {
+             InMemoryVectorIndex index = new InMemoryVectorIndex()) {
             SemanticCache cache = new SemanticCache(embedder, DuplicateVerifier.loadDefault(),
                     new InMemoryExactCache(100), index, CacheSettings.defaults(), Clock.systemUTC());
             Orchestrator orchestrator = Orchestrator.builder(new InMemorySessionStore(),

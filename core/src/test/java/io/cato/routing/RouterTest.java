@@ -7,7 +7,7 @@ import io.cato.cache.CacheSettings;
 import io.cato.cache.CountingEmbedder;
 import io.cato.cache.DuplicateVerifier;
 import io.cato.cache.InMemoryExactCache;
-import io.cato.cache.LuceneVectorIndex;
+import io.cato.cache.InMemoryVectorIndex;
 import io.cato.cache.SemanticCache;
 import io.cato.model.ModelCallException;
 import io.cato.model.ModelClient;
@@ -270,7 +270,7 @@ class RouterTest {
     void cacheMiss_theClassifierReusesTheCachesEncoding_oneModelPassPerQuery() {
         CountingEmbedder embedder = new CountingEmbedder(CountingEmbedder.constant());
         var cache = new SemanticCache(embedder, DuplicateVerifier.loadDefault(), new InMemoryExactCache(100),
-                LuceneVectorIndex.inMemory(), CacheSettings.defaults(), Clock.systemUTC());
+                new InMemoryVectorIndex(), CacheSettings.defaults(), Clock.systemUTC());
         Router router = new Router(tiers(List.of("bedrock_sonnet", "bedrock_haiku", "memory")),
                 RoutingSettings.defaults(), Optional.of(new Router.Classifying(lengthClassifier(), embedder)));
         Orchestrator orchestrator = Orchestrator.builder(new InMemorySessionStore(), router).stats(stats)

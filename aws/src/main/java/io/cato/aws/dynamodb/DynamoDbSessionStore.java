@@ -74,7 +74,13 @@ public final class DynamoDbSessionStore implements SessionStore, InteractionLog 
                         .expressionAttributeNames(Map.of("#sk", SK))));
                 return turn;
             } catch (ConditionalCheckFailedException taken) {
-                // Another request took this place first; the next one up is the candidate.
+                // An earlier attempt of this very write may have landed (its answer timed out and the SDK
+                // retried): then the turn is stored and must not be written twice. Otherwise another
+                // request took this place first, and the next one up is the candidate.
+                long place = seq;
+                if (turn(sessionKey, place).filter(stored -> sameTurn(stored, turn)).isPresent()) {
+                    return turn;
+                }
             }
         }
         throw new DependencyUnavailableException("dynamodb:" + table,
@@ -130,6 +136,11 @@ public final class DynamoDbSessionStore implements SessionStore, InteractionLog 
         var response = DynamoDbErrors.call(table, () -> dynamo.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(Map.of(PK, AttributeValue.fromS(sessionKey), SK, AttributeValue.fromN(Long.toString(seq))))));
         return response.hasItem() && !response.item().isEmpty() ? Optional.of(toTurn(response.item())) : Optional.empty();
+    }
+
+    private static boolean sameTurn(Turn stored, Turn written) {
+        return stored.at().equals(written.at()) && stored.query().equals(written.query())
+                && stored.answer().equals(written.answer()) && stored.model().equals(written.model());
     }
 
     private Map<String, AttributeValue> toItem(String sessionKey, Turn turn) {

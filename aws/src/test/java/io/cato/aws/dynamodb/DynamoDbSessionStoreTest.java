@@ -42,6 +42,38 @@ class DynamoDbSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
+    void append_whoseEarlierAttemptLanded_isStoredOnce() {
+        // Each PutItem is first sent once more on its own, as an attempt whose answer the SDK gave up on
+        // and retried; the attempt the store sees then finds its place taken, by its own turn.
+        java.util.concurrent.atomic.AtomicBoolean landed = new java.util.concurrent.atomic.AtomicBoolean();
+        var retried = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                .endpointOverride(DYNAMO.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(
+                        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                            @Override
+                            public void beforeTransmission(
+                                    software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
+                                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                                if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.PutItemRequest put
+                                        && landed.compareAndSet(false, true)) {
+                                    DYNAMO.client().putItem(put);
+                                }
+                            }
+                        }))
+                .build();
+        var withRetry = new DynamoDbSessionStore(retried, table, Duration.ofDays(30));
+
+        withRetry.append("t#retry", new TurnDraft("q", "a", "m", Instant.now()));
+
+        assertThat(landed).isTrue();
+        assertThat(store.latest("t#retry", 10)).hasSize(1).first().satisfies(t -> assertThat(t.seq()).isEqualTo(1));
+        retried.close();
+    }
+
+    @Test
     void append_setsTheTtlAttributeFromTheTurnTime() {
         Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         store.append("t#ttl", new TurnDraft("q", "a", "m", at));

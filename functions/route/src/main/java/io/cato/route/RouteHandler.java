@@ -50,13 +50,15 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
         this.priming = null;
     }
 
+    CatoApi api() {
+        return api;
+    }
+
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         ApiRequest request = toRequest(event);
         if (context != null) {
-            // The request's deadline ends before the function's own time-out, with time left to hand the answer back.
-            Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESPONSE_MARGIN);
-            request = request.withEdgeDeadline(Deadline.after(left));
+            request = withFunctionDeadline(request, Duration.ofMillis(context.getRemainingTimeInMillis()));
         }
         ApiResponse response = api.handle(request);
         return new APIGatewayProxyResponseEvent()
@@ -64,6 +66,14 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
                 .withHeaders(response.headers())
                 .withBody(new String(response.bodyBytes(), StandardCharsets.UTF_8))
                 .withIsBase64Encoded(false);
+    }
+
+    /**
+     * The request, to be answered before the function's own time-out ({@code left} from now), with time kept back to
+     * hand the answer to the runtime.
+     */
+    static ApiRequest withFunctionDeadline(ApiRequest request, Duration left) {
+        return request.withEdgeDeadline(Deadline.after(left.minus(RESPONSE_MARGIN)));
     }
 
     /** A stable tenant id for an API key; the key itself is a secret and is never stored. */

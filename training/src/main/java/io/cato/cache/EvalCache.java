@@ -1,14 +1,5 @@
-package io.cato.local;
+package io.cato.cache;
 
-import io.cato.cache.CacheScope;
-import io.cato.cache.CacheSettings;
-import io.cato.cache.DuplicateVerifier;
-import io.cato.cache.InMemoryExactCache;
-import io.cato.cache.LuceneVectorIndex;
-import io.cato.cache.MiniLmTokenEncoder;
-import io.cato.cache.QqpPair;
-import io.cato.cache.QqpPairs;
-import io.cato.cache.SemanticCache;
 import io.cato.config.SettingsLoader;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,0 +1,86 @@
+package io.cato.route;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The SnapStart step of initialisation, as the managed runtime's client performs it: run the CRaC
+ * {@code beforeCheckpoint} hooks (priming), tell the Runtime API that init is done
+ * ({@code restore/next}, which returns in the restored environment), then run the
+ * {@code afterRestore} hooks. The hooks were registered through org.crac, which the managed
+ * runtime points at its own context with {@code -Dorg.crac.Core.Compat}; that context is the one
+ * run here, found the way org.crac finds it.
+ */
+final class SnapStartCheckpoint {
+    private static final Logger LOG = Logger.getLogger(SnapStartCheckpoint.class.getName());
+    static final String COMPAT_PROPERTY = "org.crac.Core.Compat";
+    /** Loads the managed runtime client's native library (/var/runtime/lib/jni), which its context uses. */
+    private static final String RUNTIME_JNI = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper";
+    /** The exit status the managed runtime's client uses for a failed checkpoint or restore. */
+    private static final int HOOK_FAILED = 64;
+
+    private SnapStartCheckpoint() {
+    }
+
+    static boolean requested(Map<String, String> env) {
+        return "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
+    }
+
+    static void take(LambdaRuntimeApi runtime) {
+        Object context;
+        try {
+            context = runtimeContext();
+            hook(context, "beforeCheckpoint");
+            runtime.restoreNext();
+        } catch (RuntimeException | ReflectiveOperationException e) {
+            LOG.log(Level.SEVERE, "SnapStart: the checkpoint failed", e);
+            runtime.initError(e);
+            System.exit(HOOK_FAILED);
+            return;
+        }
+        try {
+            hook(context, "afterRestore");
+        } catch (RuntimeException | ReflectiveOperationException e) {
+            LOG.log(Level.SEVERE, "SnapStart: the restore failed", e);
+            runtime.restoreError(e);
+            System.exit(HOOK_FAILED);
+        }
+    }
+
+    private static Object runtimeContext() throws ReflectiveOperationException {
+        String compat = System.getProperty(COMPAT_PROPERTY);
+        if (compat == null || compat.isBlank()) {
+            throw new IllegalStateException("SnapStart init without -D" + COMPAT_PROPERTY
+                    + ": the managed runtime's CRaC context is unknown");
+        }
+        // The runtime's context clears the JVM's DNS cache before the snapshot through the native library
+        // its own client loads at start-up; this client does not use that library otherwise.
+        Class.forName(RUNTIME_JNI).getMethod("load").invoke(null);
+        return Class.forName(compat + ".Core").getMethod("getGlobalContext").invoke(null);
+    }
+
+    private static void hook(Object context, String name) throws ReflectiveOperationException {
+        for (Method method : context.getClass().getMethods()) {
+            if (method.getName().equals(name) && method.getParameterCount() == 1) {
+                try {
+                    method.invoke(context, (Object) null);
+                } catch (InvocationTargetException e) {
+                    if (e.getCause() instanceof RuntimeException hookFailure) {
+                        throw hookFailure;
+                    }
+                    // CheckpointException or RestoreException: the hooks' own failures are suppressed in it.
+                    IllegalStateException failure = new IllegalStateException(name + " failed: " + e.getCause());
+                    for (Throwable hook : e.getCause().getSuppressed()) {
+                        failure.addSuppressed(hook);
+                    }
+                    throw failure;
+                }
+                return;
+            }
+        }
+        throw new NoSuchMethodException(context.getClass().getName() + "." + name);
+    }
+}
