@@ -227,14 +227,20 @@ public final class SettingsLoader {
         for (JsonNode t : array) {
             tiers.add(new TierConfig(t.path("name").asText(), Provider.parse(t.path("provider").asText("openai")),
                     t.path("model_id").asText(), text(t, "base_url"), text(t, "api_key"),
-                    new TierConfig.Prices(t.path("price_input_per_1k").asDouble(0),
-                            t.path("price_output_per_1k").asDouble(0), t.path("price_cached_input_per_1k").asDouble(0)),
+                    prices(t),
                     Duration.ofMillis(t.path("timeout_ms").asLong(20_000)), t.path("context_window").asInt(8192),
                     t.path("history_budget").asInt(4096), t.path("max_output_tokens").asInt(1024),
                     text(t, "region"), text(t, "endpoint").map(url -> endpoint(t.path("name").asText(), url)),
                     t.path("prompt_cache_min_tokens").asInt(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS)));
         }
         return tiers;
+    }
+
+    /** A tier's prices; cache writes cost the plain input price unless the tier says otherwise. */
+    private static TierConfig.Prices prices(JsonNode t) {
+        double input = t.path("price_input_per_1k").asDouble(0);
+        return new TierConfig.Prices(input, t.path("price_output_per_1k").asDouble(0),
+                t.path("price_cached_input_per_1k").asDouble(0), t.path("price_cache_write_input_per_1k").asDouble(input));
     }
 
     private static URI endpoint(String tier, String value) {
