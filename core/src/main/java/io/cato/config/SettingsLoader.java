@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.api.Json;
 import io.cato.breaker.BreakerPolicy;
+import io.cato.budget.BudgetSettings;
 import io.cato.cache.CacheSettings;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
@@ -108,6 +109,7 @@ public final class SettingsLoader {
                 root.with("upstream").put("connections", integer("CATO_UPSTREAM_CONNECTIONS", v)));
         envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
         envValue("CATO_MEMORY_TABLE").ifPresent(v -> root.with("tables").put("memory", v));
+        envValue("CATO_BUDGETS_TABLE").ifPresent(v -> root.with("tables").put("budgets", v));
         for (JsonNode tier : root.withArray("tiers")) {
             String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
             envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
@@ -144,12 +146,14 @@ public final class SettingsLoader {
                             root.path("tables").path("idempotency").asText(),
                             root.path("tables").path("cache").asText("cato-cache"),
                             root.path("tables").path("breakers").asText("cato-breakers"),
-                            root.path("tables").path("memory").asText(Settings.Tables.DEFAULT_MEMORY)),
+                            root.path("tables").path("memory").asText(Settings.Tables.DEFAULT_MEMORY),
+                            root.path("tables").path("budgets").asText(Settings.Tables.DEFAULT_BUDGETS)),
                     cache(root.path("cache")),
                     breaker(root.path("breaker")),
                     routing(root.path("routing"), root.path("legacy")),
                     root.path("upstream").path("http2").asBoolean(false),
-                    root.path("upstream").path("connections").asInt(1));
+                    root.path("upstream").path("connections").asInt(1),
+                    BudgetSettings.fromJson(root.path("budgets")));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }
