@@ -54,6 +54,7 @@ public final class CatoApi {
     private final QueryEndpoint query;
     private final ChatCompletionsEndpoint chat;
     private final AdminEndpoints admin;
+    private final LimitsEndpoint limits;
     private final java.util.Map<String, AdminAction> adminActions;
 
     /**
@@ -77,7 +78,9 @@ public final class CatoApi {
         this.query = new QueryEndpoint(parts.mapper(), parts.orchestrator());
         this.chat = new ChatCompletionsEndpoint(parts.mapper(), parts.orchestrator(), parts.clock());
         this.admin = new AdminEndpoints(parts.mapper(), parts.healthChecks(), parts.stats(), parts.rollout(),
-                parts.tiers().chain(), parts.breakers(), parts.orchestrator().cache());
+                parts.tiers().chain(), parts.breakers(), parts.orchestrator().cache(),
+                parts.orchestrator().budgets());
+        this.limits = new LimitsEndpoint(parts.mapper(), parts.orchestrator().budgets(), parts.tiers().chain());
     }
 
     public ApiResponse handle(ApiRequest request) {
@@ -113,6 +116,10 @@ public final class CatoApi {
                 parts.adminAuth().require(request);
                 return admin.purgeCache(reader.jsonObject(request));
             });
+            case "/api/admin/cato/limits" -> {
+                parts.adminAuth().require(request);
+                yield limits.handle(request.method(), reader.jsonObject(request));
+            }
             default -> {
                 AdminAction action = adminActions.get(path);
                 if (action == null) {
@@ -146,7 +153,7 @@ public final class CatoApi {
     private ApiResponse query(String operation, ApiRequest request) {
         String tenant = tenant(request);
         JsonNode body = reader.jsonObject(request);
-        var command = query.parse(tenant, request, body);
+        var command = query.parse(tenant, request, body).withCaller(Callers.of(tenant, request, body));
         Deadline deadline = deadlineFor(request, false);
         Optional<String> key = parts.idempotency().keyOf(request);
         Optional<LegacyRoute> legacy = legacyFor(command.session().map(s -> s.storageKey()));
@@ -159,7 +166,9 @@ public final class CatoApi {
     private ApiResponse chat(String operation, ApiRequest request) {
         String tenant = tenant(request);
         JsonNode body = reader.jsonObject(request);
-        var parsed = chat.parse(tenant, request, body);
+        var unattributed = chat.parse(tenant, request, body);
+        var parsed = new ChatCompletionsEndpoint.ChatRequest(
+                unattributed.command().withCaller(Callers.of(tenant, request, body)), unattributed.stream());
         Deadline deadline = deadlineFor(request, parsed.stream());
         Optional<String> key = parts.idempotency().keyOf(request);
         Optional<LegacyRoute> legacy = legacyFor(parsed.command().session().map(s -> s.storageKey()));

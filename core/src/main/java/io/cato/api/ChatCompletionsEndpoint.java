@@ -3,6 +3,7 @@ package io.cato.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.budget.LimitExceededException;
 import io.cato.model.CallerGoneException;
 import io.cato.model.ChatMessage;
 import io.cato.model.Deadline;
@@ -119,11 +120,13 @@ final class ChatCompletionsEndpoint {
         Orchestrator.Prepared prepared = orchestrator.prepare(request.command(), deadline);
         if (!request.stream()) {
             Answer answer = orchestrator.answer(prepared, null);
-            ApiResponse response = ApiResponse.json(200, completion(id, created, answer).toString());
+            ApiResponse response = RateLimitHeaders.on(ApiResponse.json(200, completion(id, created, answer).toString()),
+                    prepared);
             return answer.degraded() ? response.notReplayable() : response;
         }
         ResponseOutcome outcome = ResponseOutcome.replayable();
-        return ApiResponse.eventStream(out -> stream(prepared, id, created, out, outcome), outcome);
+        return RateLimitHeaders.on(ApiResponse.eventStream(out -> stream(prepared, id, created, out, outcome), outcome),
+                prepared);
     }
 
     /**
@@ -153,7 +156,13 @@ final class ChatCompletionsEndpoint {
         } catch (RuntimeException e) {
             outcome.keepFromReplay();
             ObjectNode error = mapper.createObjectNode();
-            error.putObject("error").put("code", "stream_interrupted").put("message", "the answer broke off; retry");
+            if (e instanceof LimitExceededException limited) {
+                // Refused by a budget another instance spent after this request was let in: nothing was streamed.
+                error.putObject("error").put("code", RateLimitHeaders.codeOf(limited).code())
+                        .put("message", limited.getMessage());
+            } else {
+                error.putObject("error").put("code", "stream_interrupted").put("message", "the answer broke off; retry");
+            }
             try {
                 event(out, error.toString());
                 event(out, "[DONE]");

@@ -6,6 +6,7 @@ public enum ErrorCode {
     INVALID_REQUEST(400, "invalid_request"),
     UNKNOWN_MODEL(400, "unknown_model"),
     MISSING_CREDENTIALS(401, "missing_credentials"),
+    BUDGET_EXCEEDED(402, "budget_exceeded"),
     INVALID_CREDENTIALS(401, "invalid_credentials"),
     NOT_FOUND(404, "not_found"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
@@ -16,6 +17,7 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused"),
     TOO_MANY_REQUESTS(429, "too_many_requests"),
+    RATE_LIMITED(429, "rate_limited"),
     INTERNAL(500, "internal_error"),
     LEGACY_UNAVAILABLE(502, "legacy_unavailable"),
     DEPENDENCY_UNAVAILABLE(503, "dependency_unavailable");

@@ -2,6 +2,7 @@ package io.cato.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.budget.LimitExceededException;
 import io.cato.routing.QueryTooLargeException;
 import io.cato.routing.UnknownModelException;
 import java.util.logging.Level;
@@ -19,6 +20,8 @@ public final class ErrorResponses {
     public ApiResponse of(Throwable failure) {
         return switch (failure) {
             case ApiException api -> of(api.code(), api.getMessage());
+            case LimitExceededException limited -> RateLimitHeaders.refusal(of(RateLimitHeaders.codeOf(limited),
+                    limited.getMessage()), limited);
             case UnknownModelException unknown -> of(ErrorCode.UNKNOWN_MODEL, "model '" + unknown.model()
                     + "' is neither a deployed tier nor \"auto\"");
             case QueryTooLargeException large -> of(ErrorCode.QUERY_TOO_LARGE, large.getMessage()

@@ -1,5 +1,6 @@
 package io.cato.routing;
 
+import io.cato.budget.Caller;
 import io.cato.model.ChatMessage;
 import io.cato.session.SessionKey;
 import java.util.List;
@@ -13,13 +14,29 @@ import java.util.Optional;
  *     used instead of the stored turns when not empty
  * @param model the model the caller asked for: a tier's name pins that tier; empty or an automatic-routing name
  *     ("auto") lets the router choose
+ * @param caller who asks, as limits count it: the tenant, its API key and its end user
  */
 public record QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
                            Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
-                           Optional<Double> temperature, Optional<String> model) {
+                           Optional<Double> temperature, Optional<String> model, Caller caller) {
 
     public QueryCommand {
         history = List.copyOf(history);
+        if (!caller.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the caller's tenant must be the query's tenant");
+        }
+    }
+
+    /** A query whose caller is known by its tenant only. */
+    public QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
+                        Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
+                        Optional<Double> temperature, Optional<String> model) {
+        this(tenant, session, query, domain, system, history, maxTokens, temperature, model, Caller.of(tenant));
+    }
+
+    /** The same query, asked by {@code value} (the API key and end user the edge knows of). */
+    public QueryCommand withCaller(Caller value) {
+        return new QueryCommand(tenant, session, query, domain, system, history, maxTokens, temperature, model, value);
     }
 
     /** A query without a requested model: the router chooses. */

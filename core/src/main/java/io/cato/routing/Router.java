@@ -38,6 +38,8 @@ public final class Router {
     public static final String PINNED = "pinned_model";
     public static final String CHAIN_ORDER = "first_available_in_chain";
     public static final String CONTEXT_WINDOW = "context_window";
+    /** Why a request whose dollar budget is spent goes to its downgrade tier. */
+    public static final String OVER_BUDGET = "over_budget_downgrade";
 
     private final Tiers tiers;
     private final RoutingSettings settings;
@@ -113,6 +115,20 @@ public final class Router {
             reason = CONTEXT_WINDOW;
         }
         return new Route(order, chosen, reason, classification);
+    }
+
+    /**
+     * The route of a request whose dollar budget is spent and whose policy is to downgrade: the downgrade tier, then
+     * the memory tier; empty when that tier is not deployed.
+     */
+    public Optional<Route> downgradeTo(String tierName) {
+        Tier tier = byName.get(tierName);
+        if (tier == null) {
+            return Optional.empty();
+        }
+        Tier memory = tiers.chain().getLast();
+        List<Tier> order = tier.equals(memory) ? List.of(memory) : List.of(tier, memory);
+        return Optional.of(new Route(order, tierName, OVER_BUDGET, Optional.empty()));
     }
 
     /** The first tier, then its own fallback chain or the global chain's other tiers; memory last. */
