@@ -3,6 +3,7 @@ package io.cato.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.breaker.CircuitBreakers;
+import io.cato.budget.LimitExceededException;
 import io.cato.model.Deadline;
 import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutDecider;
@@ -87,7 +88,7 @@ public final class CatoApi {
         try {
             return route(request);
         } catch (RuntimeException e) {
-            if (e instanceof ApiException api && api.code().status() < 500) {
+            if (e instanceof ApiException api && api.code().status() < 500 || e instanceof LimitExceededException) {
                 parts.stats().recordRejected();
             }
             return errors.of(e);

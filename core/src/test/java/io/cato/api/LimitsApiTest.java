@@ -253,6 +253,8 @@ class LimitsApiTest {
         assertThat(acme.path("requests").asLong()).isEqualTo(1);
         assertThat(acme.path("cost_usd").asDouble()).isEqualTo(0.025);
         assertThat(acme.path("rate_limited").asLong()).isEqualTo(1);
+        assertThat(json(api.handle(ApiRequest.of("GET", "/api/admin/cato/status", ADMIN, null)).bodyText())
+                .path("requests").path("rejected").asLong()).isEqualTo(1);
     }
 
     @Test
