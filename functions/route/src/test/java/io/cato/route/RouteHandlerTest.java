@@ -13,6 +13,9 @@ import io.cato.config.Settings;
 import io.cato.session.Turn;
 import io.cato.testing.OpenAiStub;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,12 +51,18 @@ class RouteHandlerTest {
     }
 
     private RouteHandler handler(boolean withModel) {
+        return handler(withModel, Map.of());
+    }
+
+    private RouteHandler handler(boolean withModel, Map<String, String> more) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "CATO_AWS_ENDPOINT", DYNAMO.endpoint().toString(),
                 "AWS_REGION", "us-east-1",
                 "CATO_SESSIONS_TABLE", tables.sessions(),
                 "CATO_IDEMPOTENCY_TABLE", tables.idempotency(),
-                "CATO_BREAKERS_TABLE", tables.breakers()));
+                "CATO_BREAKERS_TABLE", tables.breakers(),
+                "CATO_BUDGETS_TABLE", tables.budgets()));
+        env.putAll(more);
         if (withModel) {
             env.put("CATO_TIER_SHADOW_BASE_URL", model.baseUrl().toString());
         }
@@ -118,6 +127,26 @@ class RouteHandlerTest {
 
         assertThat(handler.handleRequest(withIam, null).getStatusCode()).isEqualTo(200);
         assertThat(handler.handleRequest(anonymous, null).getStatusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anApiKeysLimit_countsTheKeyApiGatewayAuthenticated_whateverKeyIdTheClientNames() throws Exception {
+        String keyId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest("sample-api-key-acme".getBytes(StandardCharsets.UTF_8)), 0, 16);
+        String budgets = "{\"budgets\": {\"keys\": {\"" + RouteHandler.tenantOf("sample-api-key-acme") + "/" + keyId
+                + "\": {\"requests_per_minute\": 1}}}}";
+        RouteHandler handler = handler(true, Map.of("CATO_CONFIG_JSON", budgets));
+        APIGatewayProxyRequestEvent spoofed = event("chat-completions.json");
+        spoofed.getHeaders().put("X-Cato-Key-Id", "someone-elses-key");
+
+        APIGatewayProxyResponseEvent first = handler.handleRequest(event("chat-completions.json"), null);
+        APIGatewayProxyResponseEvent second = handler.handleRequest(spoofed, null);
+
+        assertThat(first.getStatusCode()).isEqualTo(200);
+        assertThat(first.getHeaders()).containsEntry("x-ratelimit-remaining-requests", "0");
+        assertThat(second.getStatusCode()).isEqualTo(429);
+        assertThat(second.getBody()).contains("\"code\":\"rate_limited\"");
+        assertThat(model.calls()).isEqualTo(1);
     }
 
     @Test
