@@ -8,31 +8,36 @@ import java.util.Optional;
 
 /**
  * Where limits' counters and admin-set limits live, shared by every instance. Each meter's window is one record
- * holding what was spent, what is reserved (held) by calls under way, and those holds one by one, each with an
- * expiry, so that a hold whose caller died can be swept and its room given back.
+ * holding what was spent, what is reserved (held) by calls under way, and the held amounts summed by when their
+ * holds expire (one sum per expiry bucket, so a record stays small however many calls are under way): a bucket
+ * past its expiry belongs to callers that died, and a sweep gives its room back.
  *
  * <p>Every write is atomic on its record; {@link #reserve} is a conditional write: {@code spent + held + amount <=
- * limit}, or nothing changes. Writes that carry a hold id are idempotent, so a retried request never counts twice.
- * Failures of the store itself are {@link io.cato.api.DependencyUnavailableException}s.
+ * limit}, or nothing changes. Writes are not idempotent (a reservation carries no id), so an adapter never retries
+ * one that may have been applied: a write whose answer was lost counts as failed, and its hold is swept after its
+ * expiry. Failures of the store itself are {@link io.cato.api.DependencyUnavailableException}s.
  */
 public interface BudgetStore {
 
     /**
      * Adds {@code amount} to the window unless that would take {@code spent + held} past {@code limit}. With a hold
-     * the amount is held under the hold's id until settled, released or swept; without one it is spent at once.
+     * the amount is held in the hold's expiry bucket until settled, released or swept; without one it is spent at
+     * once.
      *
      * @param itemExpiry when the window's record may be deleted (DynamoDB TTL)
-     * @return whether it was added, and {@code spent + held} after the write (or as found, when refused)
+     * @return whether it was added, {@code spent + held} after the write (or as found, when refused), and how many
+     *     expiry buckets the record holds
      */
     Reservation reserve(MeterKey key, long amount, long limit, Optional<Hold> hold, Instant itemExpiry);
 
     /**
-     * Turns a hold into spend: removes it and adds {@code actual} to what was spent. A hold that was swept meanwhile
-     * still has its {@code actual} spent (the call did happen); a hold already settled or released changes nothing.
+     * Turns a hold into spend: takes it out of its bucket and adds {@code actual} to what was spent. A hold whose
+     * bucket was swept meanwhile still has its {@code actual} spent (the call did happen). Each hold is settled or
+     * released once.
      */
     void settle(MeterKey key, Hold hold, long actual, Instant itemExpiry);
 
-    /** Removes a hold without spending anything; a hold already gone changes nothing. */
+    /** Takes a hold out of its bucket without spending anything; a hold whose bucket was swept changes nothing. */
     void release(MeterKey key, Hold hold);
 
     /** Adds {@code amount} (which may be negative, to give a charge back) to what was spent, with no condition. */
@@ -42,12 +47,12 @@ public interface BudgetStore {
     Map<MeterKey, MeterState> read(Collection<MeterKey> keys);
 
     /**
-     * Releases the holds of a window that expired before {@code now}, as {@link #release} would; a sweep that
-     * races a settle or another sweep leaves each hold released once.
+     * Removes the window's buckets that expired before {@code now}, giving back what they held; a sweep that races
+     * a settle or another sweep gives each bucket back once.
      *
-     * @return how many holds it released
+     * @return the amount given back
      */
-    int sweep(MeterKey key, Instant now);
+    long sweep(MeterKey key, Instant now);
 
     /** The limits an admin set on these scopes (by {@link Scope#storageKey()}); scopes without are left out. */
     Map<String, LimitSet> limits(Collection<String> scopes);
@@ -72,41 +77,40 @@ public interface BudgetStore {
     /**
      * Room held for one call (or for a request's tokens) until it is settled.
      *
-     * @param id unique among all instances (random, 122 bits)
-     * @param expiresAt after this a sweep may release it: the caller's deadline plus a grace
+     * @param expiresAt after this a sweep may give it back: the caller's deadline plus a grace, rounded up to a
+     *     bucket's edge (every ten seconds), which names its bucket
      */
-    record Hold(String id, long amount, Instant expiresAt) {
+    record Hold(long amount, Instant expiresAt) {
     }
 
-    /** Whether a reservation was made, and the window's {@code spent + held} it saw. */
-    record Reservation(boolean granted, long committed) {
+    /** Whether a reservation was made, the window's {@code spent + held} it saw, and the record's bucket count. */
+    record Reservation(boolean granted, long committed, int buckets) {
     }
 
     /**
      * A window's record.
      *
-     * @param held the sum of the holds not yet released (swept holds no longer count)
+     * @param held the sum of the holds not yet settled, released or swept: the sum of {@code buckets}
      */
-    record MeterState(long spent, long held, List<HoldState> holds) {
+    record MeterState(long spent, long held, List<HeldBucket> buckets) {
         public static final MeterState EMPTY = new MeterState(0, 0, List.of());
 
         public MeterState {
-            holds = List.copyOf(holds);
+            buckets = List.copyOf(buckets);
         }
 
         public long committed() {
             return spent + held;
         }
 
-        /** {@code spent + held} not counting holds that expired before {@code now} (a sweep would release them). */
+        /** {@code spent + held} not counting buckets that expired before {@code now} (a sweep would give them back). */
         public long committedAt(Instant now) {
-            long expired = holds.stream().filter(h -> !h.swept() && h.expiresAt().isBefore(now))
-                    .mapToLong(HoldState::amount).sum();
+            long expired = buckets.stream().filter(b -> b.expiresAt().isBefore(now)).mapToLong(HeldBucket::amount).sum();
             return committed() - expired;
         }
     }
 
-    /** One hold of a window; a swept hold stays (marked) until its late settle or the record's expiry. */
-    record HoldState(String id, long amount, Instant expiresAt, boolean swept) {
+    /** The holds of a window that expire at one time, summed; an empty bucket stays until swept. */
+    record HeldBucket(Instant expiresAt, long amount) {
     }
 }

@@ -21,8 +21,9 @@ import java.util.Map;
  * <li>A model call reserves its estimated cost before it starts ({@code spent + held + estimate <= limit}) and
  * settles its reported cost after. Spend passes a dollar limit only by what calls under way cost beyond their
  * estimates (a prompt under-estimated by more than the prompt margin), or by calls a downgrade policy lets through.
- * <li>A reservation whose caller died is released by the next refused reservation on its window once it has
- * expired: at the latest its request's deadline plus {@link BudgetSettings#holdGrace()} after it was made.
+ * <li>A reservation whose caller died is given back by the next refused reservation on its window once it has
+ * expired: at the latest its request's deadline plus {@link BudgetSettings#holdGrace()}, rounded up to the next ten
+ * seconds, after it was made.
  * <li>Limits an admin sets reach every instance within {@link BudgetSettings#limitsRefresh()}.
  * </ul>
  */

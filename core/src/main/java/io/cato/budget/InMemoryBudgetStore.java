@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Limits' counters in this process: for tests, and for instances that share one process. */
@@ -19,10 +19,12 @@ public final class InMemoryBudgetStore implements BudgetStore {
     private static final class Window {
         long spent;
         long held;
-        final Map<String, HoldState> holds = new LinkedHashMap<>();
+        final TreeMap<Instant, Long> buckets = new TreeMap<>();
 
         synchronized MeterState state() {
-            return new MeterState(spent, held, new ArrayList<>(holds.values()));
+            var list = new ArrayList<HeldBucket>();
+            buckets.forEach((at, amount) -> list.add(new HeldBucket(at, amount)));
+            return new MeterState(spent, held, list);
         }
     }
 
@@ -34,19 +36,16 @@ public final class InMemoryBudgetStore implements BudgetStore {
     public Reservation reserve(MeterKey key, long amount, long limit, Optional<Hold> hold, Instant itemExpiry) {
         Window w = window(key);
         synchronized (w) {
-            if (hold.isPresent() && w.holds.containsKey(hold.get().id())) {
-                return new Reservation(true, w.spent + w.held);
-            }
             if (w.spent + w.held + amount > limit) {
-                return new Reservation(false, w.spent + w.held);
+                return new Reservation(false, w.spent + w.held, w.buckets.size());
             }
             if (hold.isPresent()) {
                 w.held += amount;
-                w.holds.put(hold.get().id(), new HoldState(hold.get().id(), amount, hold.get().expiresAt(), false));
+                w.buckets.merge(hold.get().expiresAt(), amount, Long::sum);
             } else {
                 w.spent += amount;
             }
-            return new Reservation(true, w.spent + w.held);
+            return new Reservation(true, w.spent + w.held, w.buckets.size());
         }
     }
 
@@ -54,12 +53,9 @@ public final class InMemoryBudgetStore implements BudgetStore {
     public void settle(MeterKey key, Hold hold, long actual, Instant itemExpiry) {
         Window w = window(key);
         synchronized (w) {
-            HoldState state = w.holds.remove(hold.id());
-            if (state == null) {
-                return;
-            }
-            if (!state.swept()) {
-                w.held -= state.amount();
+            if (w.buckets.containsKey(hold.expiresAt())) {
+                w.buckets.merge(hold.expiresAt(), -hold.amount(), Long::sum);
+                w.held -= hold.amount();
             }
             w.spent += actual;
         }
@@ -69,9 +65,9 @@ public final class InMemoryBudgetStore implements BudgetStore {
     public void release(MeterKey key, Hold hold) {
         Window w = window(key);
         synchronized (w) {
-            HoldState state = w.holds.remove(hold.id());
-            if (state != null && !state.swept()) {
-                w.held -= state.amount();
+            if (w.buckets.containsKey(hold.expiresAt())) {
+                w.buckets.merge(hold.expiresAt(), -hold.amount(), Long::sum);
+                w.held -= hold.amount();
             }
         }
     }
@@ -95,19 +91,20 @@ public final class InMemoryBudgetStore implements BudgetStore {
     }
 
     @Override
-    public int sweep(MeterKey key, Instant now) {
+    public long sweep(MeterKey key, Instant now) {
         Window w = windows.get(key);
         if (w == null) {
             return 0;
         }
         synchronized (w) {
-            List<HoldState> expired = w.holds.values().stream()
-                    .filter(h -> !h.swept() && h.expiresAt().isBefore(now)).toList();
-            for (HoldState h : expired) {
-                w.held -= h.amount();
-                w.holds.put(h.id(), new HoldState(h.id(), h.amount(), h.expiresAt(), true));
+            long given = 0;
+            Iterator<Map.Entry<Instant, Long>> expired = w.buckets.headMap(now, false).entrySet().iterator();
+            while (expired.hasNext()) {
+                given += expired.next().getValue();
+                expired.remove();
             }
-            return expired.size();
+            w.held -= given;
+            return given;
         }
     }
 

@@ -4,16 +4,20 @@ import io.cato.budget.BudgetStore.Hold;
 import io.cato.budget.BudgetStore.MeterKey;
 import io.cato.budget.BudgetStore.Reservation;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The store's meters as the budget code uses them: which record a meter's current window is, when a record and a
  * hold expire, and a reservation that, once refused, sweeps the window's expired holds and tries once more.
  */
 final class Meters {
+    /** Holds are summed per this much of their expiry: a window's record keeps one sum per bucket. */
+    static final Duration HOLD_BUCKET = Duration.ofSeconds(10);
+    /** Past this many buckets on a record, a granted reservation also sweeps the expired ones away. */
+    static final int MAX_BUCKETS = 64;
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Meters.class.getName());
     private final BudgetStore store;
     private final Clock clock;
@@ -41,27 +45,31 @@ final class Meters {
         return meter.window(at).end().plus(meter.retention());
     }
 
-    /**
-     * A hold with an id no other instance can draw (SnapStart-safe: not from a seed in the snapshot), expiring at
-     * {@code expiresAt} rounded up to the second, so that every store keeps the very same expiry.
-     */
+    /** A hold expiring at {@code expiresAt} rounded up to the edge of its bucket. */
     static Hold newHold(long amount, Instant expiresAt) {
-        Instant whole = expiresAt.truncatedTo(ChronoUnit.SECONDS);
-        return new Hold(UUID.randomUUID().toString().replace("-", ""), amount,
-                whole.equals(expiresAt) ? whole : whole.plusSeconds(1));
+        long seconds = expiresAt.getEpochSecond() + (expiresAt.getNano() > 0 ? 1 : 0);
+        long bucket = HOLD_BUCKET.toSeconds();
+        return new Hold(amount, Instant.ofEpochSecond(Math.ceilDiv(seconds, bucket) * bucket));
     }
 
     /**
-     * Reserves {@code amount} against {@code limit}. A refusal that held holds is swept for holds past their expiry
-     * (their callers are gone), and the reservation tried again if that gave any room back.
+     * Reserves {@code amount} against {@code limit}. A refusal on a window with holds is swept for holds past their
+     * expiry (their callers are gone), and the reservation tried again if that gave any room back; a record that
+     * has gathered many buckets is swept of its expired (mostly empty) ones, to stay small.
      */
     Reservation take(MeterKey key, long amount, long limit, Optional<Hold> hold, Instant at) {
         if (amount > limit) {
-            return new Reservation(false, store.read(java.util.List.of(key)).get(key).committed());
+            return new Reservation(false, store.read(List.of(key)).get(key).committed(), 0);
         }
         Instant expiry = itemExpiry(key.meter(), at);
         Reservation first = store.reserve(key, amount, limit, hold, expiry);
-        if (first.granted() || hold.isEmpty() || store.sweep(key, now()) == 0) {
+        if (first.granted()) {
+            if (first.buckets() > MAX_BUCKETS) {
+                quietly("sweep", () -> store.sweep(key, now()));
+            }
+            return first;
+        }
+        if (hold.isEmpty() || first.buckets() == 0 || store.sweep(key, now()) == 0) {
             return first;
         }
         return store.reserve(key, amount, limit, hold, expiry);

@@ -3,8 +3,8 @@ package io.cato.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cato.budget.BudgetStore;
+import io.cato.budget.BudgetStore.HeldBucket;
 import io.cato.budget.BudgetStore.Hold;
-import io.cato.budget.BudgetStore.HoldState;
 import io.cato.budget.BudgetStore.MeterKey;
 import io.cato.budget.BudgetStore.MeterState;
 import io.cato.budget.LimitSet;
@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 public abstract class BudgetStoreContract {
     // Now, not a fixed date: adapters may rely on real time (DynamoDB Local expires items by TTL).
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final Instant later = now.plusSeconds(60);
+    private final Instant past = now.minusSeconds(10);
     private final Instant itemExpiry = now.plus(Meter.USD_PER_DAY.retention()).plusSeconds(86_400);
     private final String scope = "tenant#t-" + UUID.randomUUID();
     private final MeterKey day = new MeterKey(scope, Meter.USD_PER_DAY, Meter.USD_PER_DAY.window(now).id());
@@ -36,12 +38,12 @@ public abstract class BudgetStoreContract {
     /** A store of its own for each test. */
     protected abstract BudgetStore store();
 
-    private Hold hold(long amount, Instant expiresAt) {
-        return new Hold(UUID.randomUUID().toString().replace("-", ""), amount, expiresAt);
-    }
-
     private MeterState state(BudgetStore store, MeterKey key) {
         return store.read(List.of(key)).get(key);
+    }
+
+    private static Optional<Hold> hold(long amount, Instant expiresAt) {
+        return Optional.of(new Hold(amount, expiresAt));
     }
 
     @Test
@@ -50,23 +52,18 @@ public abstract class BudgetStoreContract {
     }
 
     @Test
-    void reserve_withinTheLimit_holdsTheAmount_andBeyondIt_changesNothing() {
+    void reserve_withinTheLimit_holdsTheAmountInItsExpiryBucket_andBeyondIt_changesNothing() {
         BudgetStore store = store();
-        Hold first = hold(60, now.plusSeconds(60));
 
-        var granted = store.reserve(day, 60, 100, Optional.of(first), itemExpiry);
-        var refused = store.reserve(day, 41, 100, Optional.of(hold(41, now.plusSeconds(60))), itemExpiry);
-        var fits = store.reserve(day, 40, 100, Optional.of(hold(40, now.plusSeconds(60))), itemExpiry);
+        var granted = store.reserve(day, 60, 100, hold(60, later), itemExpiry);
+        var refused = store.reserve(day, 41, 100, hold(41, later), itemExpiry);
+        var fits = store.reserve(day, 40, 100, hold(40, later.plusSeconds(10)), itemExpiry);
 
-        assertThat(granted).isEqualTo(new BudgetStore.Reservation(true, 60));
-        assertThat(refused).isEqualTo(new BudgetStore.Reservation(false, 60));
-        assertThat(fits).isEqualTo(new BudgetStore.Reservation(true, 100));
-        MeterState state = state(store, day);
-        assertThat(state.spent()).isZero();
-        assertThat(state.held()).isEqualTo(100);
-        assertThat(state.holds()).extracting(HoldState::amount).containsExactlyInAnyOrder(60L, 40L);
-        assertThat(state.holds()).filteredOn(h -> h.id().equals(first.id())).singleElement()
-                .satisfies(h -> assertThat(h.expiresAt()).isEqualTo(first.expiresAt()));
+        assertThat(granted).isEqualTo(new BudgetStore.Reservation(true, 60, 1));
+        assertThat(refused).isEqualTo(new BudgetStore.Reservation(false, 60, 1));
+        assertThat(fits).isEqualTo(new BudgetStore.Reservation(true, 100, 2));
+        assertThat(state(store, day)).isEqualTo(new MeterState(0, 100,
+                List.of(new HeldBucket(later, 60), new HeldBucket(later.plusSeconds(10), 40))));
     }
 
     @Test
@@ -78,94 +75,73 @@ public abstract class BudgetStoreContract {
         store.reserve(minute, 1, 2, Optional.empty(), itemExpiry);
         var third = store.reserve(minute, 1, 2, Optional.empty(), itemExpiry);
 
-        assertThat(third).isEqualTo(new BudgetStore.Reservation(false, 2));
+        assertThat(third).isEqualTo(new BudgetStore.Reservation(false, 2, 0));
         assertThat(state(store, minute)).isEqualTo(new MeterState(2, 0, List.of()));
     }
 
     @Test
-    void reserve_repeatedWithTheSameHold_countsOnce() {
+    void holdsExpiringTogether_shareABucket_andSettleOneByOne() {
         BudgetStore store = store();
-        Hold hold = hold(30, now.plusSeconds(60));
+        store.reserve(day, 30, 100, hold(30, later), itemExpiry);
+        store.reserve(day, 20, 100, hold(20, later), itemExpiry);
 
-        store.reserve(day, 30, 100, Optional.of(hold), itemExpiry);
-        var again = store.reserve(day, 30, 100, Optional.of(hold), itemExpiry);
+        store.settle(day, new Hold(30, later), 25, itemExpiry);
 
-        assertThat(again.granted()).as("a retried reservation is still granted").isTrue();
-        assertThat(state(store, day).held()).isEqualTo(30);
+        assertThat(state(store, day)).isEqualTo(new MeterState(25, 20, List.of(new HeldBucket(later, 20))));
+        assertThat(store.reserve(day, 55, 100, hold(55, later), itemExpiry).granted()).isTrue();
     }
 
     @Test
-    void settle_turnsTheHoldIntoItsActualCost_once() {
+    void release_givesTheRoomBack() {
         BudgetStore store = store();
-        Hold hold = hold(80, now.plusSeconds(60));
-        store.reserve(day, 80, 100, Optional.of(hold), itemExpiry);
+        store.reserve(day, 70, 100, hold(70, later), itemExpiry);
 
-        store.settle(day, hold, 25, itemExpiry);
-        store.settle(day, hold, 25, itemExpiry);
+        store.release(day, new Hold(70, later));
 
-        assertThat(state(store, day)).isEqualTo(new MeterState(25, 0, List.of()));
-        assertThat(store.reserve(day, 75, 100, Optional.of(hold(75, now.plusSeconds(60))), itemExpiry).granted())
-                .isTrue();
+        assertThat(state(store, day)).isEqualTo(new MeterState(0, 0, List.of(new HeldBucket(later, 0))));
+        assertThat(store.reserve(day, 100, 100, hold(100, later), itemExpiry).granted()).isTrue();
     }
 
     @Test
-    void release_givesTheRoomBack_andAReleaseAfterASettleChangesNothing() {
+    void sweep_givesBackOnlyExpiredBuckets_andALateSettleStillSpends() {
         BudgetStore store = store();
-        Hold released = hold(70, now.plusSeconds(60));
-        Hold settled = hold(20, now.plusSeconds(60));
-        store.reserve(day, 70, 100, Optional.of(released), itemExpiry);
-        store.reserve(day, 20, 100, Optional.of(settled), itemExpiry);
+        store.reserve(day, 50, 100, hold(50, past), itemExpiry);
+        store.reserve(day, 30, 100, hold(30, later), itemExpiry);
 
-        store.release(day, released);
-        store.settle(day, settled, 20, itemExpiry);
-        store.release(day, settled);
-        store.release(day, released);
+        long swept = store.sweep(day, now);
+        long again = store.sweep(day, now);
 
-        assertThat(state(store, day)).isEqualTo(new MeterState(20, 0, List.of()));
-    }
-
-    @Test
-    void sweep_releasesOnlyExpiredHolds_andALateSettleStillSpendsOnce() {
-        BudgetStore store = store();
-        Hold expired = hold(50, now.minusSeconds(1));
-        Hold live = hold(30, now.plusSeconds(60));
-        store.reserve(day, 50, 100, Optional.of(expired), itemExpiry);
-        store.reserve(day, 30, 100, Optional.of(live), itemExpiry);
-
-        int swept = store.sweep(day, now);
-        int again = store.sweep(day, now);
-
-        assertThat(swept).isEqualTo(1);
+        assertThat(swept).isEqualTo(50);
         assertThat(again).isZero();
-        assertThat(state(store, day).committed()).isEqualTo(30);
-        assertThat(store.reserve(day, 70, 100, Optional.of(hold(70, now.plusSeconds(60))), itemExpiry).granted())
-                .isTrue();
+        assertThat(state(store, day)).isEqualTo(new MeterState(0, 30, List.of(new HeldBucket(later, 30))));
+        assertThat(store.reserve(day, 70, 100, hold(70, later), itemExpiry).granted()).isTrue();
 
-        store.settle(day, expired, 12, itemExpiry);
-        store.settle(day, expired, 12, itemExpiry);
+        store.settle(day, new Hold(50, past), 12, itemExpiry);
 
         MeterState after = state(store, day);
-        assertThat(after.spent()).as("the late call's cost, counted once").isEqualTo(12);
-        assertThat(after.held()).isEqualTo(100);
-        assertThat(after.holds()).extracting(HoldState::id).doesNotContain(expired.id());
+        assertThat(after.spent()).as("the late call's cost").isEqualTo(12);
+        assertThat(after.held()).as("nothing given back twice").isEqualTo(100);
+        assertThat(after.buckets()).containsExactly(new HeldBucket(later, 100));
     }
 
     @Test
-    void release_ofASweptHold_givesNothingBackTwice() {
+    void sweep_removesExpiredBucketsThatAreEmpty_andAReleaseAfterASweepGivesNothingBack() {
         BudgetStore store = store();
-        Hold expired = hold(50, now.minusSeconds(1));
-        store.reserve(day, 50, 100, Optional.of(expired), itemExpiry);
-        store.sweep(day, now);
+        store.reserve(day, 40, 100, hold(40, past), itemExpiry);
+        store.reserve(day, 10, 100, hold(10, past.minusSeconds(10)), itemExpiry);
+        store.settle(day, new Hold(10, past.minusSeconds(10)), 10, itemExpiry);
 
-        store.release(day, expired);
+        long swept = store.sweep(day, now);
+        store.release(day, new Hold(40, past));
 
-        assertThat(state(store, day)).isEqualTo(new MeterState(0, 0, List.of()));
+        assertThat(swept).isEqualTo(40);
+        assertThat(state(store, day)).isEqualTo(new MeterState(10, 0, List.of()));
     }
 
     @Test
     void add_spendsWithoutACondition_andTakesBackANegativeAmount() {
         BudgetStore store = store();
-        store.reserve(day, 100, 100, Optional.of(hold(100, now.plusSeconds(60))), itemExpiry);
+        store.reserve(day, 100, 100, hold(100, later), itemExpiry);
 
         store.add(day, 40, itemExpiry);
         store.add(day, -15, itemExpiry);
@@ -195,7 +171,7 @@ public abstract class BudgetStoreContract {
         CountDownLatch start = new CountDownLatch(1);
         List<Callable<Boolean>> writers = IntStream.range(0, 50).<Callable<Boolean>>mapToObj(i -> () -> {
             start.await();
-            return store.reserve(day, 7, 70, Optional.of(hold(7, now.plusSeconds(60))), itemExpiry).granted();
+            return store.reserve(day, 7, 70, hold(7, later.plusSeconds(10L * (i % 3))), itemExpiry).granted();
         }).toList();
         long granted = 0;
         try (var pool = Executors.newFixedThreadPool(16)) {
@@ -207,17 +183,18 @@ public abstract class BudgetStoreContract {
         }
 
         assertThat(granted).isEqualTo(10);
-        assertThat(state(store, day).held()).isEqualTo(70);
+        MeterState state = state(store, day);
+        assertThat(state.held()).isEqualTo(70);
+        assertThat(state.buckets().stream().mapToLong(HeldBucket::amount).sum()).isEqualTo(70);
     }
 
     @Test
-    void sweep_racedBySettles_releasesEachHoldOnce() throws Exception {
+    void sweep_racedBySettles_givesEachBucketBackOnce() throws Exception {
         BudgetStore store = store();
-        List<Hold> holds = IntStream.range(0, 20).mapToObj(i -> hold(5, now.minusSeconds(1))).toList();
-        holds.forEach(h -> store.reserve(day, 5, 1000, Optional.of(h), itemExpiry));
+        IntStream.range(0, 20).forEach(i -> store.reserve(day, 5, 1000, hold(5, past), itemExpiry));
         List<Callable<Void>> racers = new java.util.ArrayList<>();
-        holds.forEach(h -> racers.add(() -> {
-            store.settle(day, h, 3, itemExpiry);
+        IntStream.range(0, 20).forEach(i -> racers.add(() -> {
+            store.settle(day, new Hold(5, past), 3, itemExpiry);
             return null;
         }));
         IntStream.range(0, 4).forEach(i -> racers.add(() -> {
@@ -230,11 +207,7 @@ public abstract class BudgetStoreContract {
             }
         }
 
-        MeterState after = state(store, day);
-        assertThat(after.held()).isZero();
-        assertThat(after.spent()).isEqualTo(60);
-        assertThat(after.committed()).isEqualTo(60);
-        assertThat(after.holds()).isEmpty();
+        assertThat(state(store, day)).isEqualTo(new MeterState(60, 0, List.of()));
     }
 
     @Test

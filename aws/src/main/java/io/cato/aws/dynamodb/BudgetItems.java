@@ -1,7 +1,7 @@
 package io.cato.aws.dynamodb;
 
+import io.cato.budget.BudgetStore.HeldBucket;
 import io.cato.budget.BudgetStore.Hold;
-import io.cato.budget.BudgetStore.HoldState;
 import io.cato.budget.BudgetStore.MeterState;
 import io.cato.budget.LimitSet;
 import io.cato.budget.OverBudget;
@@ -22,11 +22,11 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /** How {@link DynamoDbBudgetStore}'s items are written and read. */
 final class BudgetItems {
-    /** Holds one sweep marks at most: the update expression stays far below DynamoDB's 4 KB. */
+    /** Buckets one sweep removes at most: the update expression stays far below DynamoDB's 4 KB. */
     static final int MAX_PER_SWEEP = 40;
     private static final int MAX_KEYS_PER_BATCH = 100;
     private static final int MAX_BATCH_ROUNDS = 10;
-    private static final String HOLD = "h_";
+    private static final String BUCKET = "b_";
 
     /** Retries only what DynamoDB did not apply (throttling), for writes a retry would count twice. */
     static final SdkPlugin AT_MOST_ONCE = config -> {
@@ -42,8 +42,17 @@ final class BudgetItems {
         return AttributeValue.fromN(Long.toString(value));
     }
 
-    static AttributeValue hold(Hold hold) {
-        return AttributeValue.fromM(Map.of("a", number(hold.amount()), "x", number(hold.expiresAt().toEpochMilli())));
+    /** The attribute summing the holds that expire when {@code hold} does. */
+    static String bucket(Hold hold) {
+        return bucket(hold.expiresAt());
+    }
+
+    static String bucket(Instant expiresAt) {
+        return BUCKET + expiresAt.getEpochSecond();
+    }
+
+    static int buckets(Map<String, AttributeValue> item) {
+        return (int) item.keySet().stream().filter(name -> name.startsWith(BUCKET)).count();
     }
 
     static long longOf(Map<String, AttributeValue> item, String name) {
@@ -55,15 +64,15 @@ final class BudgetItems {
         if (item == null || item.isEmpty()) {
             return MeterState.EMPTY;
         }
-        List<HoldState> holds = new ArrayList<>();
+        List<HeldBucket> buckets = new ArrayList<>();
         item.forEach((name, value) -> {
-            if (name.startsWith(HOLD) && value.hasM()) {
-                Map<String, AttributeValue> h = value.m();
-                holds.add(new HoldState(name.substring(HOLD.length()), longOf(h, "a"),
-                        Instant.ofEpochMilli(longOf(h, "x")), h.containsKey("s")));
+            if (name.startsWith(BUCKET) && value.n() != null) {
+                buckets.add(new HeldBucket(Instant.ofEpochSecond(Long.parseLong(name.substring(BUCKET.length()))),
+                        Long.parseLong(value.n())));
             }
         });
-        return new MeterState(longOf(item, "spent"), longOf(item, "held"), holds);
+        buckets.sort(java.util.Comparator.comparing(HeldBucket::expiresAt));
+        return new MeterState(longOf(item, "spent"), longOf(item, "held"), buckets);
     }
 
     static Map<String, AttributeValue> limitAttributes(LimitSet limits) {
@@ -92,7 +101,7 @@ final class BudgetItems {
 
     /** Strongly consistent reads of many items, in batches, following up on keys DynamoDB left unprocessed. */
     List<Map<String, AttributeValue>> batchGet(DynamoDbClient dynamo, String table,
-                                                List<Map<String, AttributeValue>> keys, String pk, String sk) {
+                                                List<Map<String, AttributeValue>> keys) {
         List<Map<String, AttributeValue>> found = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += MAX_KEYS_PER_BATCH) {
             List<Map<String, AttributeValue>> pending = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_PER_BATCH));
