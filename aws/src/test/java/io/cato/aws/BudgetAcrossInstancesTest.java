@@ -11,10 +11,10 @@ import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
 import io.cato.rollout.FixedRolloutFlag;
+import io.cato.testing.MutableClock;
 import io.cato.testing.OpenAiStub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +45,8 @@ class BudgetAcrossInstancesTest {
              "fallback_chain": ["sonnet", "memory"],
              "budgets": {"defaults": {"tenant": {"usd_per_day": 0.25}}, "prompt_margin": 1.0}}
             """;
+    /** Stays within one day: the budget is a day's. */
+    private final MutableClock clock = MutableClock.atTheStartOfAMinute();
     private final OpenAiStub sonnet = new OpenAiStub().answering("from sonnet").model("sonnet")
             .reportingUsage(5, 10, 0);
 
@@ -60,7 +62,7 @@ class BudgetAcrossInstancesTest {
 
     private CatoApi instance(Settings settings) {
         return CatoWiring.api(settings, DYNAMO.client(), new FixedRolloutFlag(100), Json.newMapper(),
-                CatoWiring.httpClient(), Clock.systemUTC());
+                CatoWiring.httpClient(), clock);
     }
 
     @Test

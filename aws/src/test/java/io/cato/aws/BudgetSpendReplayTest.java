@@ -12,12 +12,12 @@ import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
 import io.cato.rollout.FixedRolloutFlag;
+import io.cato.testing.MutableClock;
 import io.cato.testing.OpenAiStub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +83,7 @@ class BudgetSpendReplayTest {
                 "CATO_IDEMPOTENCY_TABLE", tables.idempotency(), "CATO_BREAKERS_TABLE", tables.breakers(),
                 "CATO_BUDGETS_TABLE", tables.budgets())).load(Optional.empty());
         CatoApi api = CatoWiring.api(settings, DYNAMO.client(), new FixedRolloutFlag(100), Json.newMapper(),
-                CatoWiring.httpClient(), Clock.systemUTC());
+                CatoWiring.httpClient(), MutableClock.atTheStartOfAMinute());
 
         BigDecimal expected = BigDecimal.ZERO;
         BigDecimal reported = BigDecimal.ZERO;

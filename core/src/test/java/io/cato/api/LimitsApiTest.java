@@ -15,7 +15,7 @@ import io.cato.model.TokenUsage;
 import io.cato.routing.Tier;
 import io.cato.status.MetricsSink;
 import io.cato.testing.InMemoryCato;
-import java.time.Clock;
+import io.cato.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +35,8 @@ class LimitsApiTest {
     private static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + InMemoryCato.ADMIN_TOKEN);
 
     private final BudgetStore store = new InMemoryBudgetStore();
+    // Every instance's limits on one clock that stays within one minute and one day.
+    private final MutableClock clock = MutableClock.atTheStartOfAMinute();
     private final AtomicInteger modelCalls = new AtomicInteger();
     private final AtomicInteger cheapCalls = new AtomicInteger();
 
@@ -60,7 +62,7 @@ class LimitsApiTest {
     private CatoApi instance(String budgetsJson) {
         BudgetSettings settings = BudgetSettings.fromJson(json(budgetsJson));
         return new InMemoryCato().api(List.of(sonnet(), cheap()), List.of("sonnet", "cheap", "memory"),
-                new Budgets(settings, store, Clock.systemUTC(), MetricsSink.NONE));
+                new Budgets(settings, store, clock, MetricsSink.NONE));
     }
 
     private static JsonNode json(String text) {

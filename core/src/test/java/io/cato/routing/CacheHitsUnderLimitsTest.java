@@ -25,6 +25,7 @@ import io.cato.session.InMemorySessionStore;
 import io.cato.session.SessionKey;
 import io.cato.status.EmfMetricsSink;
 import io.cato.status.ServiceStats;
+import io.cato.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ class CacheHitsUnderLimitsTest {
         });
         var settings = BudgetSettings.fromJson(new ObjectMapper().readTree(
                 "{\"defaults\": {\"tenant\": {\"requests_per_minute\": 3, \"usd_per_day\": 1}}}"));
-        Budgets budgets = new Budgets(settings, new InMemoryBudgetStore(), Clock.systemUTC(), metrics);
+        Budgets budgets = new Budgets(settings, new InMemoryBudgetStore(), MutableClock.atTheStartOfAMinute(), metrics);
         try (MiniLmTokenEncoder embedder = MiniLmTokenEncoder.load(1);
              LuceneVectorIndex index = LuceneVectorIndex.inMemory()) {
             SemanticCache cache = new SemanticCache(embedder, DuplicateVerifier.loadDefault(),

@@ -49,23 +49,13 @@ public abstract class BudgetsContract {
     static final BigDecimal ONE_CALL_USD = new BigDecimal("0.025");
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    private final MutableClock clock = new MutableClock(start());
+    private final MutableClock clock = MutableClock.atTheStartOfAMinute();
     private final String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicInteger calls = new AtomicInteger();
     private final ModelClient model = request -> {
         calls.incrementAndGet();
         return new ModelReply("answer", "m", new TokenUsage(5, 10, 0));
     };
-
-    /**
-     * Now (DynamoDB Local deletes items whose TTL is past in real time), unless the day ends within minutes: then the
-     * next day's first seconds, so that "the next minute" is never also the next day.
-     */
-    private static Instant start() {
-        Instant now = Instant.now();
-        Instant midnight = now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
-        return Duration.between(now, midnight).compareTo(Duration.ofMinutes(5)) < 0 ? midnight.plusSeconds(5) : now;
-    }
 
     /** A store of its own for each test; two {@link Budgets} over it share everything. */
     protected abstract BudgetStore store();
@@ -216,6 +206,22 @@ public abstract class BudgetsContract {
                 .findFirst().orElseThrow();
         assertThat(day.spent()).isEqualTo(25_000_000);
         assertThat(day.held()).as("the expired reservation was swept").isZero();
+    }
+
+    @Test
+    void aBudgetsRecord_staysSmall_asCallsComeAndGoForAQuarterOfAnHour() {
+        Budgets budgets = budgets(limits(-1, -1, "1000", null, null));
+        for (int i = 0; i < 100; i++) {
+            answer(budgets);
+            clock.advance(Duration.ofSeconds(10));
+        }
+
+        BudgetStore.MeterKey day = new BudgetStore.MeterKey(Scope.tenant(tenant).storageKey(), Meter.USD_PER_DAY,
+                Meter.USD_PER_DAY.window(clock.instant()).id());
+        BudgetStore.MeterState state = shared().read(List.of(day)).get(day);
+        assertThat(state.buckets()).as("expired buckets are swept past 64").hasSizeLessThanOrEqualTo(65);
+        assertThat(state.spent()).isEqualTo(100 * 25_000_000L);
+        assertThat(state.held()).isZero();
     }
 
     @Test

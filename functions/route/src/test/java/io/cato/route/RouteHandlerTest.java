@@ -11,15 +11,14 @@ import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import io.cato.session.Turn;
+import io.cato.testing.OneMinute;
 import io.cato.testing.OpenAiStub;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -130,23 +129,32 @@ class RouteHandlerTest {
     }
 
     @Test
-    void anApiKeysLimit_countsTheKeyApiGatewayAuthenticated_whateverKeyIdTheClientNames() throws Exception {
-        String keyId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest("sample-api-key-acme".getBytes(StandardCharsets.UTF_8)), 0, 16);
-        String budgets = "{\"budgets\": {\"keys\": {\"" + RouteHandler.tenantOf("sample-api-key-acme") + "/" + keyId
-                + "\": {\"requests_per_minute\": 1}}}}";
-        RouteHandler handler = handler(true, Map.of("CATO_CONFIG_JSON", budgets));
-        APIGatewayProxyRequestEvent spoofed = event("chat-completions.json");
-        spoofed.getHeaders().put("X-Cato-Key-Id", "someone-elses-key");
+    void anApiKeysLimit_countsTheKeyApiGatewayAuthenticated_whateverKeyIdTheClientNames() {
+        RouteHandler handler = handler(true, Map.of("CATO_CONFIG_JSON",
+                "{\"budgets\": {\"defaults\": {\"key\": {\"requests_per_minute\": 1}}}}"));
 
-        APIGatewayProxyResponseEvent first = handler.handleRequest(event("chat-completions.json"), null);
-        APIGatewayProxyResponseEvent second = handler.handleRequest(spoofed, null);
+        List<APIGatewayProxyResponseEvent> two = OneMinute.within(attempt -> {
+            APIGatewayProxyRequestEvent first = chat("client-key-" + attempt);
+            APIGatewayProxyRequestEvent spoofed = chat("client-key-" + attempt);
+            spoofed.getHeaders().put("X-Cato-Key-Id", "someone-elses-key");
+            return List.of(handler.handleRequest(first, null), handler.handleRequest(spoofed, null));
+        });
 
-        assertThat(first.getStatusCode()).isEqualTo(200);
-        assertThat(first.getHeaders()).containsEntry("x-ratelimit-remaining-requests", "0");
-        assertThat(second.getStatusCode()).isEqualTo(429);
-        assertThat(second.getBody()).contains("\"code\":\"rate_limited\"");
-        assertThat(model.calls()).isEqualTo(1);
+        assertThat(two.get(0).getStatusCode()).isEqualTo(200);
+        assertThat(two.get(0).getHeaders()).containsEntry("x-ratelimit-remaining-requests", "0");
+        assertThat(two.get(1).getStatusCode()).isEqualTo(429);
+        assertThat(two.get(1).getBody()).contains("\"code\":\"rate_limited\"");
+    }
+
+    /** The sample chat completion, sent with another API key. */
+    private static APIGatewayProxyRequestEvent chat(String apiKey) {
+        try {
+            APIGatewayProxyRequestEvent event = event("chat-completions.json");
+            event.getRequestContext().getIdentity().setApiKey(apiKey);
+            return event;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
