@@ -7,7 +7,6 @@ import io.cato.budget.BudgetSettings;
 import io.cato.budget.BudgetStore;
 import io.cato.budget.Budgets;
 import io.cato.budget.InMemoryBudgetStore;
-import io.cato.budget.LimitSet;
 import io.cato.model.ModelReply;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
