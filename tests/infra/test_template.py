@@ -85,7 +85,7 @@ TABLES = {**checks.resources_of(TEMPLATE, "AWS::DynamoDB::Table"),
 
 def test_tables_includeTheSemanticMemoryGlobalTable():
     assert TEMPLATE["Resources"]["SemanticMemoryTable"]["Type"] == "AWS::DynamoDB::GlobalTable"
-    assert len(TABLES) == 5
+    assert len(TABLES) == 6
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))
@@ -118,6 +118,8 @@ def test_tableKeys_matchTheCodesKeyAttributes():
                                                constant("PowertoolsIdempotencyStore", "TTL_ATTR"))
     assert key_and_ttl("CacheTable") == ([constant("DynamoDbExactCache", "PK")], constant("DynamoDbExactCache", "TTL"))
     assert key_and_ttl("BreakersTable")[0] == [constant("DynamoDbBreakerStore", "PK")]
+    assert key_and_ttl("BudgetsTable") == ([constant("DynamoDbBudgetStore", "PK"), constant("DynamoDbBudgetStore", "SK")],
+                                           constant("DynamoDbBudgetStore", "TTL"))
     memory_keys = [k["AttributeName"] for k in TABLES["SemanticMemoryTable"]["Properties"]["KeySchema"]]
     assert memory_keys == [constant("DynamoDbSemanticMemory", "PK"), constant("DynamoDbSemanticMemory", "SK")]
 

@@ -6,6 +6,7 @@ import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
 import io.cato.aws.bedrock.BedrockModelClient;
 import io.cato.aws.dynamodb.DynamoDbBreakerStore;
+import io.cato.aws.dynamodb.DynamoDbBudgetStore;
 import io.cato.aws.dynamodb.DynamoDbExactCache;
 import io.cato.aws.dynamodb.DynamoDbHealthCheck;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
@@ -13,6 +14,7 @@ import io.cato.aws.dynamodb.PowertoolsIdempotencyStore;
 import io.cato.aws.sagemaker.SageMakerShadowClient;
 import io.cato.breaker.BreakerGuardedModelClient;
 import io.cato.breaker.CircuitBreakers;
+import io.cato.budget.Budgets;
 import io.cato.cache.DuplicateVerifier;
 import io.cato.cache.Embedder;
 import io.cato.cache.MiniLmTokenEncoder;
@@ -194,7 +196,9 @@ public final class CatoWiring {
         Optional<Router.Classifying> classifying = embedder.filter(e -> classifiesQueries(settings))
                 .map(e -> new Router.Classifying(QueryClassifier.loadDefault(), e));
         var router = new Router(tiers, settings.routing(), classifying);
-        var orchestrator = Orchestrator.builder(sessions, router).stats(stats).clock(clock)
+        var budgets = new Budgets(settings.budgets(), new DynamoDbBudgetStore(dynamo, settings.tables().budgets()), clock,
+                metrics);
+        var orchestrator = Orchestrator.builder(sessions, router).stats(stats).clock(clock).budgets(budgets)
                 .limits(new Orchestrator.Limits(settings.maxTurnsRead(), settings.defaultMaxTokens(), 0.7,
                         settings.requestTimeout(), settings.limits().memoryReserve(),
                         settings.limits().maxQueryBytes()))
@@ -202,9 +206,13 @@ public final class CatoWiring {
         var idempotencyStore = new PowertoolsIdempotencyStore(dynamo, settings.tables().idempotency(),
                 settings.idempotencyWindow(), mapper, clock);
         var idempotency = new Idempotency(idempotencyStore);
-        List<HealthCheck> checks = List.of(new DynamoDbHealthCheck(dynamo, settings.tables().sessions()),
+        List<HealthCheck> checks = new java.util.ArrayList<>(List.of(
+                new DynamoDbHealthCheck(dynamo, settings.tables().sessions()),
                 new DynamoDbHealthCheck(dynamo, settings.tables().idempotency()),
-                new DynamoDbHealthCheck(dynamo, settings.tables().breakers()));
+                new DynamoDbHealthCheck(dynamo, settings.tables().breakers())));
+        if (budgets.enabled()) {
+            checks.add(new DynamoDbHealthCheck(dynamo, settings.tables().budgets()));
+        }
         return new CatoApi(new CatoApi.Parts(mapper, orchestrator, tiers, idempotency, rollout,
                 legacy(settings, http, mapper), new AdminAuth(settings.adminToken()), checks, stats, clock,
                 settings.maxBodyBytes(), new CatoApi.Deadlines(settings.requestTimeout(),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.breaker.BreakerState;
 import io.cato.breaker.CircuitBreakers;
+import io.cato.budget.Budgets;
 import io.cato.model.Provider;
 import io.cato.rollout.RolloutFlag;
 import io.cato.routing.Tier;
@@ -24,9 +25,10 @@ final class AdminEndpoints {
     private final List<Tier> chain;
     private final CircuitBreakers breakers;
     private final Optional<SemanticCache> cache;
+    private final Budgets budgets;
 
     AdminEndpoints(ObjectMapper mapper, List<HealthCheck> checks, ServiceStats stats, RolloutFlag rollout,
-                   List<Tier> chain, CircuitBreakers breakers, Optional<SemanticCache> cache) {
+                   List<Tier> chain, CircuitBreakers breakers, Optional<SemanticCache> cache, Budgets budgets) {
         this.mapper = mapper;
         this.checks = checks;
         this.stats = stats;
@@ -34,6 +36,7 @@ final class AdminEndpoints {
         this.chain = chain;
         this.breakers = breakers;
         this.cache = cache;
+        this.budgets = budgets;
     }
 
     /**
@@ -130,6 +133,7 @@ final class AdminEndpoints {
             }
             c.stats().snapshot().forEach((k, v) -> cacheNode.putPOJO(k, v));
         }, () -> cacheNode.put("enabled", false));
+        out.set("budgets", BudgetStatus.render(mapper, budgets));
         var open = out.putArray("open_breakers");
         for (Tier tier : guardedTiers()) {
             try {

@@ -33,6 +33,10 @@ final class AnthropicRequests {
 
     /** A parsed request; {@code stream} asks for Anthropic's server-sent events. */
     record MessagesRequest(QueryCommand command, boolean stream, String requestedModel) {
+        /** The same request, asked by {@code caller} (the API key and end user the edge knows of). */
+        MessagesRequest by(io.cato.budget.Caller caller) {
+            return new MessagesRequest(command.withCaller(caller), stream, requestedModel);
+        }
     }
 
     private AnthropicRequests() {

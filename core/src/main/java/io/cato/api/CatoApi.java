@@ -3,6 +3,7 @@ package io.cato.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.breaker.CircuitBreakers;
+import io.cato.budget.LimitExceededException;
 import io.cato.model.Deadline;
 import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutDecider;
@@ -57,6 +58,7 @@ public final class CatoApi {
     private final MessagesEndpoint messages;
     private final ModelsEndpoint models;
     private final AdminEndpoints admin;
+    private final LimitsEndpoint limits;
     private final java.util.Map<String, AdminAction> adminActions;
 
     /**
@@ -83,14 +85,16 @@ public final class CatoApi {
         this.models = new ModelsEndpoint(parts.mapper(), parts.tiers().chain(),
                 parts.orchestrator().router().settings().autoModels(), parts.clock().instant().getEpochSecond());
         this.admin = new AdminEndpoints(parts.mapper(), parts.healthChecks(), parts.stats(), parts.rollout(),
-                parts.tiers().chain(), parts.breakers(), parts.orchestrator().cache());
+                parts.tiers().chain(), parts.breakers(), parts.orchestrator().cache(),
+                parts.orchestrator().budgets());
+        this.limits = new LimitsEndpoint(parts.mapper(), parts.orchestrator().budgets(), parts.tiers().chain());
     }
 
     public ApiResponse handle(ApiRequest request) {
         try {
             return route(request);
         } catch (RuntimeException e) {
-            if (e instanceof ApiException api && api.code().status() < 500) {
+            if (e instanceof ApiException api && api.code().status() < 500 || e instanceof LimitExceededException) {
                 parts.stats().recordRejected();
             }
             return isMessagesApi(request.path()) ? errors.anthropic(e) : errors.of(e);
@@ -125,6 +129,10 @@ public final class CatoApi {
                 parts.adminAuth().require(request);
                 return admin.purgeCache(reader.jsonObject(request));
             });
+            case "/api/admin/cato/limits" -> {
+                parts.adminAuth().require(request);
+                yield limits.handle(request.method(), reader.jsonObject(request));
+            }
             default -> {
                 if (path.startsWith("/v1/models/") || path.startsWith("/models/")) {
                     yield open(request, () -> models.one(path.substring(path.indexOf("/models/") + 8)));
@@ -184,7 +192,7 @@ public final class CatoApi {
     private ApiResponse query(String operation, ApiRequest request) {
         String tenant = tenant(request);
         JsonNode body = reader.jsonObject(request);
-        var command = query.parse(tenant, request, body);
+        var command = query.parse(tenant, request, body).withCaller(Callers.of(tenant, request, body));
         Deadline deadline = deadlineFor(request, false);
         Optional<String> key = parts.idempotency().keyOf(request);
         Optional<LegacyRoute> legacy = legacyFor(command.session().map(s -> s.storageKey()));
@@ -201,7 +209,7 @@ public final class CatoApi {
         Optional<LegacyRoute> legacy = legacyFor(chat.session(tenant, request, body).map(s -> s.storageKey()));
         // Requests still going to the legacy proxy are forwarded unchanged, as before: only what Cato answers
         // is held to the fields Cato honours.
-        var parsed = legacy.isPresent() ? null : chat.parse(tenant, request, body);
+        var parsed = legacy.isPresent() ? null : chat.parse(tenant, request, body).by(Callers.of(tenant, request, body));
         Deadline deadline = deadlineFor(request, parsed == null ? body.path("stream").asBoolean(false) : parsed.stream());
         Supplier<ApiResponse> work = legacy.isPresent()
                 ? () -> { parts.stats().recordLegacy(); return legacy.get().forwardChatCompletion(request); }
@@ -219,7 +227,7 @@ public final class CatoApi {
     private ApiResponse messages(String operation, ApiRequest request) {
         String tenant = tenant(request);
         JsonNode body = reader.jsonObject(request);
-        var parsed = AnthropicRequests.parse(tenant, request, body);
+        var parsed = AnthropicRequests.parse(tenant, request, body).by(Callers.of(tenant, request, body));
         Deadline deadline = deadlineFor(request, parsed.stream());
         Optional<String> key = parts.idempotency().keyOf(request);
         Supplier<ApiResponse> work = () -> messages.serve(parsed, deadline);

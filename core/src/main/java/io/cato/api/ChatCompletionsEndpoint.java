@@ -3,6 +3,8 @@ package io.cato.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.budget.LimitExceededException;
+import io.cato.budget.Caller;
 import io.cato.model.CallerGoneException;
 import io.cato.model.Deadline;
 import io.cato.model.GenerationOptions;
@@ -47,6 +49,10 @@ final class ChatCompletionsEndpoint {
      * @param includeUsage end a stream with a usage chunk whose choices are empty, as OpenAI does
      */
     record ChatRequest(QueryCommand command, boolean stream, int n, boolean includeUsage) {
+        /** The same request, asked by {@code caller} (the API key and end user the edge knows of). */
+        ChatRequest by(Caller caller) {
+            return new ChatRequest(command.withCaller(caller), stream, n, includeUsage);
+        }
     }
 
     ChatRequest parse(String tenant, ApiRequest request, JsonNode body) {
@@ -90,20 +96,22 @@ final class ChatCompletionsEndpoint {
             for (int i = 0; i < request.n(); i++) {
                 answers.add(orchestrator.answer(choice(prepared, i), null));
             }
-            ApiResponse response = ApiResponse.json(200, render.completion(id, created, answers).toString());
+            ApiResponse response = RateLimitHeaders.on(
+                    ApiResponse.json(200, render.completion(id, created, answers).toString()), prepared);
             return answers.stream().anyMatch(Answer::degraded) ? response.notReplayable() : response;
         }
         ResponseOutcome outcome = ResponseOutcome.replayable();
-        return ApiResponse.eventStream(out -> stream(request, prepared, id, created, out, outcome), outcome);
+        return RateLimitHeaders.on(ApiResponse.eventStream(out -> stream(request, prepared, id, created, out, outcome),
+                outcome), prepared);
     }
 
     /**
      * The first choice is the session's answer and is recorded there; further choices are answered with the same
-     * context and recorded nowhere.
+     * context, metered under the same admission, and recorded nowhere.
      */
     private static Orchestrator.Prepared choice(Orchestrator.Prepared prepared, int index) {
         return index == 0 ? prepared : new Orchestrator.Prepared(prepared.command().withoutSession(),
-                prepared.conversation(), prepared.deadline(), System.nanoTime());
+                prepared.conversation(), prepared.deadline(), System.nanoTime(), prepared.admission());
     }
 
     /**
@@ -133,7 +141,13 @@ final class ChatCompletionsEndpoint {
         } catch (RuntimeException e) {
             outcome.keepFromReplay();
             ObjectNode error = mapper.createObjectNode();
-            error.putObject("error").put("code", "stream_interrupted").put("message", "the answer broke off; retry");
+            if (e instanceof LimitExceededException limited) {
+                // Refused by a budget another instance spent after this request was let in: nothing was streamed.
+                error.putObject("error").put("code", RateLimitHeaders.codeOf(limited).code())
+                        .put("message", limited.getMessage());
+            } else {
+                error.putObject("error").put("code", "stream_interrupted").put("message", "the answer broke off; retry");
+            }
             try {
                 event(out, error.toString());
                 event(out, "[DONE]");

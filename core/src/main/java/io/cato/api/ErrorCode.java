@@ -11,6 +11,7 @@ public enum ErrorCode {
     REMOTE_IMAGE_NOT_FETCHED(400, "remote_image_not_fetched"),
     IMAGE_TOO_LARGE(400, "image_too_large"),
     MISSING_CREDENTIALS(401, "missing_credentials"),
+    BUDGET_EXCEEDED(402, "budget_exceeded"),
     INVALID_CREDENTIALS(401, "invalid_credentials"),
     NOT_FOUND(404, "not_found"),
     /** An OpenAI API Cato does not serve (embeddings, the Responses API). */
@@ -23,6 +24,7 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused"),
     TOO_MANY_REQUESTS(429, "too_many_requests"),
+    RATE_LIMITED(429, "rate_limited"),
     INTERNAL(500, "internal_error"),
     LEGACY_UNAVAILABLE(502, "legacy_unavailable"),
     DEPENDENCY_UNAVAILABLE(503, "dependency_unavailable"),

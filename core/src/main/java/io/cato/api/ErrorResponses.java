@@ -2,6 +2,7 @@ package io.cato.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.budget.LimitExceededException;
 import io.cato.routing.CapableTiersFailedException;
 import io.cato.routing.QueryTooLargeException;
 import io.cato.routing.UnknownModelException;
@@ -25,6 +26,8 @@ public final class ErrorResponses {
                     of(ErrorCode.UNSUPPORTED_PARAMETER, unsupported.getMessage(), unsupported.param());
             case CapableTiersFailedException failed -> of(ErrorCode.CAPABLE_TIERS_UNAVAILABLE, failed.getMessage())
                     .withHeader("retry-after", "1");
+            case LimitExceededException limited -> RateLimitHeaders.refusal(of(RateLimitHeaders.codeOf(limited),
+                    limited.getMessage()), limited);
             case UnknownModelException unknown -> of(ErrorCode.UNKNOWN_MODEL, "model '" + unknown.model()
                     + "' is neither a deployed tier nor \"auto\"");
             case QueryTooLargeException large -> of(ErrorCode.QUERY_TOO_LARGE, large.getMessage()

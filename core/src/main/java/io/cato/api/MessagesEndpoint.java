@@ -41,11 +41,12 @@ final class MessagesEndpoint {
         Orchestrator.Prepared prepared = orchestrator.prepare(request.command(), deadline);
         if (!request.stream()) {
             Answer answer = orchestrator.answer(prepared, null);
-            ApiResponse response = ApiResponse.json(200, message(id, answer).toString());
+            ApiResponse response = RateLimitHeaders.on(ApiResponse.json(200, message(id, answer).toString()), prepared);
             return answer.degraded() ? response.notReplayable() : response;
         }
         ResponseOutcome outcome = ResponseOutcome.replayable();
-        return ApiResponse.eventStream(out -> stream(prepared, id, request.requestedModel(), out, outcome), outcome);
+        return RateLimitHeaders.on(ApiResponse.eventStream(
+                out -> stream(prepared, id, request.requestedModel(), out, outcome), outcome), prepared);
     }
 
     private ObjectNode message(String id, Answer answer) {

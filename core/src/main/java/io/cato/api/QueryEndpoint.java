@@ -38,8 +38,9 @@ final class QueryEndpoint {
     }
 
     ApiResponse serve(QueryCommand command, Deadline deadline) {
-        Answer answer = orchestrator.answer(orchestrator.prepare(command, deadline), null);
-        ApiResponse response = render(command, answer);
+        Orchestrator.Prepared prepared = orchestrator.prepare(command, deadline);
+        Answer answer = orchestrator.answer(prepared, null);
+        ApiResponse response = RateLimitHeaders.on(render(command, answer), prepared);
         return answer.degraded() ? response.notReplayable() : response;
     }
 

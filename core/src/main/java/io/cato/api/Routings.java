@@ -27,6 +27,7 @@ final class Routings {
         usage.put("input_tokens", answer.usage().inputTokens());
         usage.put("output_tokens", answer.usage().outputTokens());
         usage.put("cached_input_tokens", answer.usage().cachedInputTokens());
+        usage.put("cache_write_input_tokens", answer.usage().cacheWriteInputTokens());
         usage.put("cost_usd", answer.costUsd());
         return usage;
     }

@@ -2,6 +2,8 @@ package io.cato.config;
 
 import io.cato.cache.CacheSettings;
 import io.cato.breaker.BreakerPolicy;
+import io.cato.budget.BudgetSettings;
+import io.cato.budget.OverBudget;
 import io.cato.model.TierConfig;
 import io.cato.routing.RoutingSettings;
 import java.net.URI;
@@ -15,7 +17,7 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
                        Optional<Legacy> legacy, List<TierConfig> tiers, List<String> fallbackChain,
                        Duration sessionTtl, int maxTurnsRead, Duration idempotencyWindow, Limits limits,
                        Tables tables, CacheSettings cache, BreakerPolicy breaker, RoutingSettings routing,
-                       boolean upstreamHttp2, int upstreamConnections) {
+                       boolean upstreamHttp2, int upstreamConnections, BudgetSettings budgets) {
 
     /** Requests one server holds at once before it answers 429: enough for a machine's worth of waiting calls. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
@@ -63,9 +65,16 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
      * DynamoDB table names; the same names the SAM template gives them per stage.
      *
      * @param memory semantic memory (facts) and the workflows' watermarks
+     * @param budgets limits' counters and the limits an admin set
      */
-    public record Tables(String sessions, String idempotency, String cache, String breakers, String memory) {
+    public record Tables(String sessions, String idempotency, String cache, String breakers, String memory,
+                         String budgets) {
         public static final String DEFAULT_MEMORY = "cato-memory";
+        public static final String DEFAULT_BUDGETS = "cato-budgets";
+
+        public Tables(String sessions, String idempotency, String cache, String breakers, String memory) {
+            this(sessions, idempotency, cache, breakers, memory, DEFAULT_BUDGETS);
+        }
 
         public Tables(String sessions, String idempotency, String cache, String breakers) {
             this(sessions, idempotency, cache, breakers, DEFAULT_MEMORY);
@@ -97,21 +106,31 @@ public record Settings(int port, Path dataDir, Optional<String> adminToken, int 
         if (upstreamConnections < 1 || upstreamConnections > 256) {
             throw new InvalidSettingsException("upstream.connections must be between 1 and 256");
         }
+        List<TierConfig> known = tiers;
+        budgets.all().flatMap(l -> l.overBudget().stream())
+                .filter(OverBudget.Downgrade.class::isInstance).map(p -> ((OverBudget.Downgrade) p).tier())
+                .filter(tier -> known.stream().noneMatch(t -> t.name().equals(tier))).findFirst()
+                .ifPresent(tier -> {
+                    throw new InvalidSettingsException("budgets: over_budget names unknown tier '" + tier + "'");
+                });
     }
 
     public Settings withPort(int newPort) {
         return new Settings(newPort, dataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, limits, tables, cache, breaker, routing, upstreamHttp2, upstreamConnections);
+                maxTurnsRead, idempotencyWindow, limits, tables, cache, breaker, routing, upstreamHttp2, upstreamConnections,
+                budgets);
     }
 
     public Settings withDataDir(Path newDataDir) {
         return new Settings(port, newDataDir, adminToken, rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, limits, tables, cache, breaker, routing, upstreamHttp2, upstreamConnections);
+                maxTurnsRead, idempotencyWindow, limits, tables, cache, breaker, routing, upstreamHttp2, upstreamConnections,
+                budgets);
     }
 
     public Settings withAdminToken(String token) {
         return new Settings(port, dataDir, Optional.of(token), rolloutPercentage, legacy, tiers, fallbackChain, sessionTtl,
-                maxTurnsRead, idempotencyWindow, limits, tables, cache, breaker, routing, upstreamHttp2, upstreamConnections);
+                maxTurnsRead, idempotencyWindow, limits, tables, cache, breaker, routing, upstreamHttp2, upstreamConnections,
+                budgets);
     }
 
     public int maxBodyBytes() {

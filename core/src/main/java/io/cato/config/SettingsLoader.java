@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.api.Json;
 import io.cato.breaker.BreakerPolicy;
+import io.cato.budget.BudgetSettings;
 import io.cato.cache.CacheSettings;
 import io.cato.model.Capability;
 import io.cato.model.Provider;
@@ -109,6 +110,7 @@ public final class SettingsLoader {
                 root.with("upstream").put("connections", integer("CATO_UPSTREAM_CONNECTIONS", v)));
         envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
         envValue("CATO_MEMORY_TABLE").ifPresent(v -> root.with("tables").put("memory", v));
+        envValue("CATO_BUDGETS_TABLE").ifPresent(v -> root.with("tables").put("budgets", v));
         for (JsonNode tier : root.withArray("tiers")) {
             String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
             envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
@@ -145,12 +147,14 @@ public final class SettingsLoader {
                             root.path("tables").path("idempotency").asText(),
                             root.path("tables").path("cache").asText("cato-cache"),
                             root.path("tables").path("breakers").asText("cato-breakers"),
-                            root.path("tables").path("memory").asText(Settings.Tables.DEFAULT_MEMORY)),
+                            root.path("tables").path("memory").asText(Settings.Tables.DEFAULT_MEMORY),
+                            root.path("tables").path("budgets").asText(Settings.Tables.DEFAULT_BUDGETS)),
                     cache(root.path("cache")),
                     breaker(root.path("breaker")),
                     routing(root.path("routing"), root.path("legacy")),
                     root.path("upstream").path("http2").asBoolean(false),
-                    root.path("upstream").path("connections").asInt(1));
+                    root.path("upstream").path("connections").asInt(1),
+                    BudgetSettings.fromJson(root.path("budgets")));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }
@@ -228,8 +232,7 @@ public final class SettingsLoader {
         for (JsonNode t : array) {
             tiers.add(new TierConfig(t.path("name").asText(), Provider.parse(t.path("provider").asText("openai")),
                     t.path("model_id").asText(), text(t, "base_url"), text(t, "api_key"),
-                    new TierConfig.Prices(t.path("price_input_per_1k").asDouble(0),
-                            t.path("price_output_per_1k").asDouble(0), t.path("price_cached_input_per_1k").asDouble(0)),
+                    prices(t),
                     Duration.ofMillis(t.path("timeout_ms").asLong(20_000)), t.path("context_window").asInt(8192),
                     t.path("history_budget").asInt(4096), t.path("max_output_tokens").asInt(1024),
                     text(t, "region"), text(t, "endpoint").map(url -> endpoint(t.path("name").asText(), url)),
@@ -252,6 +255,13 @@ public final class SettingsLoader {
         java.util.Set<Capability> found = java.util.EnumSet.noneOf(Capability.class);
         list.forEach(c -> found.add(Capability.parse(c.asText())));
         return found;
+    }
+
+    /** A tier's prices; cache writes cost the plain input price unless the tier says otherwise. */
+    private static TierConfig.Prices prices(JsonNode t) {
+        double input = t.path("price_input_per_1k").asDouble(0);
+        return new TierConfig.Prices(input, t.path("price_output_per_1k").asDouble(0),
+                t.path("price_cached_input_per_1k").asDouble(0), t.path("price_cache_write_input_per_1k").asDouble(input));
     }
 
     private static URI endpoint(String tier, String value) {

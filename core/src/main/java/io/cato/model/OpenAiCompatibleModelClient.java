@@ -205,8 +205,10 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
                 usage.path("prompt_tokens_details").path("cached_tokens").asInt(0));
     }
 
+    /** Usage for a server that streamed no usage chunk: the whole prompt, its system prompt included, and the answer. */
     private static TokenUsage estimated(ModelRequest request, CharSequence answer) {
-        int input = request.messages().stream().mapToInt(m -> io.cato.session.TokenEstimator.estimateMessage(m.content())).sum();
+        int input = request.messages().stream().mapToInt(m -> io.cato.session.TokenEstimator.estimateMessage(m.content())).sum()
+                + (request.system() == null ? 0 : io.cato.session.TokenEstimator.estimateMessage(request.system()));
         return new TokenUsage(input, io.cato.session.TokenEstimator.estimate(answer.toString()), 0);
     }
 

@@ -29,14 +29,30 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
     /** Bedrock's smallest cache checkpoint (Claude Sonnet); Haiku needs 2,048, some models 4,096. */
     public static final int DEFAULT_PROMPT_CACHE_MIN_TOKENS = 1024;
 
-    /** Prices in US dollars per 1,000 tokens. */
-    public record Prices(double inputPer1k, double outputPer1k, double cachedInputPer1k) {
-        public static final Prices FREE = new Prices(0, 0, 0);
+    /**
+     * Prices in US dollars per 1,000 tokens.
+     *
+     * @param cachedInputPer1k input read from the provider's prompt cache
+     * @param cacheWriteInputPer1k input written to the provider's prompt cache (Bedrock's Claude models: 1.25 times
+     *     the input price for the five-minute cache)
+     */
+    public record Prices(double inputPer1k, double outputPer1k, double cachedInputPer1k, double cacheWriteInputPer1k) {
+        public static final Prices FREE = new Prices(0, 0, 0, 0);
+
+        /** Prices of a provider that charges cache writes as plain input. */
+        public Prices(double inputPer1k, double outputPer1k, double cachedInputPer1k) {
+            this(inputPer1k, outputPer1k, cachedInputPer1k, inputPer1k);
+        }
 
         public double cost(TokenUsage usage) {
-            int uncached = Math.max(0, usage.inputTokens() - usage.cachedInputTokens());
-            return (uncached * inputPer1k + usage.cachedInputTokens() * cachedInputPer1k
-                    + usage.outputTokens() * outputPer1k) / 1000.0;
+            return (usage.uncachedInputTokens() * inputPer1k + usage.cachedInputTokens() * cachedInputPer1k
+                    + usage.cacheWriteInputTokens() * cacheWriteInputPer1k + usage.outputTokens() * outputPer1k)
+                    / 1000.0;
+        }
+
+        /** Whether every call on the tier costs nothing (the memory tier, a self-hosted model priced at zero). */
+        public boolean free() {
+            return inputPer1k == 0 && outputPer1k == 0 && cachedInputPer1k == 0 && cacheWriteInputPer1k == 0;
         }
     }
 

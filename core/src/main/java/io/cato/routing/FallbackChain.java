@@ -1,9 +1,11 @@
 package io.cato.routing;
 
 import io.cato.breaker.CircuitOpenException;
+import io.cato.budget.LimitExceededException;
 import io.cato.model.CallerGoneException;
 import io.cato.model.Deadline;
 import io.cato.model.ModelCallException;
+import io.cato.model.ModelClient;
 import io.cato.model.ModelFailure;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -58,6 +61,15 @@ public final class FallbackChain {
      */
     public Served run(Router.Route route, BiFunction<TierConfig, Duration, ModelRequest> requestFor, Deadline deadline,
                       Consumer<String> onDelta) {
+        return run(route, requestFor, deadline, onDelta, Tier::client);
+    }
+
+    /**
+     * @param clients the client each tier is called through (one metering the call against the caller's budgets)
+     * @throws LimitExceededException when a budget refuses a tier's call: no later tier is tried
+     */
+    public Served run(Router.Route route, BiFunction<TierConfig, Duration, ModelRequest> requestFor, Deadline deadline,
+                      Consumer<String> onDelta, Function<Tier, ModelClient> clients) {
         StreamGuard guard = onDelta == null ? null : new StreamGuard(onDelta);
         String reason = route.reason();
         int needsWindowAbove = 0;
@@ -76,11 +88,12 @@ public final class FallbackChain {
             ModelRequest request = requestFor.apply(tier.config(), budget);
             long started = System.nanoTime();
             try {
-                ModelReply reply = guard == null ? tier.client().complete(request) : tier.client().stream(request, guard);
+                ModelClient client = clients.apply(tier);
+                ModelReply reply = guard == null ? client.complete(request) : client.stream(request, guard);
                 stats.recordCall(tier.name(), millisSince(started), false);
                 Optional<String> fallbackFrom = Optional.of(route.chosen()).filter(name -> !name.equals(tier.name()));
                 return new Served(tier, reply, fallbackFrom, reason);
-            } catch (CallerGoneException e) {
+            } catch (CallerGoneException | LimitExceededException e) {
                 throw e;
             } catch (CircuitOpenException e) {
                 stats.recordSkipped(tier.name());

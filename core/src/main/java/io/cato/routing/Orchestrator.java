@@ -1,5 +1,8 @@
 package io.cato.routing;
 
+import io.cato.budget.Admission;
+import io.cato.budget.BudgetExceededException;
+import io.cato.budget.Budgets;
 import io.cato.cache.CacheScope;
 import io.cato.cache.EncodedQuery;
 import io.cato.cache.SemanticCache;
@@ -7,9 +10,12 @@ import io.cato.memory.MemoryRecall;
 import io.cato.model.Deadline;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelReply;
+import io.cato.model.ModelRequest;
 import io.cato.model.Provider;
+import io.cato.model.TierConfig;
 import io.cato.model.TokenUsage;
 import io.cato.session.SessionStore;
+import io.cato.session.TokenEstimator;
 import io.cato.status.MetricsSink;
 import io.cato.status.ServiceStats;
 import io.cato.verification.VerificationStarter;
@@ -17,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -24,7 +31,8 @@ import java.util.logging.Logger;
  * Answers a query: the one entry point both the Lambda function and the local server call. It reads the
  * conversation ({@link Conversations}), asks the shared cache ({@link SharedAnswers}), routes the query
  * ({@link Router}) and walks the route's tiers within the request's deadline ({@link FallbackChain}), then keeps
- * the answer for others and records it in the conversation, in that order and outside the chain.
+ * the answer for others and records it in the conversation, in that order and outside the chain. Its caller's
+ * limits ({@link Budgets}) let the request in before any of that, and meter each model call of the chain.
  */
 public final class Orchestrator {
     private static final Logger LOG = Logger.getLogger(Orchestrator.class.getName());
@@ -68,6 +76,7 @@ public final class Orchestrator {
     private final SharedAnswers shared;
     private final FallbackChain chain;
     private final Prompts prompts;
+    private final Budgets budgets;
 
     private Orchestrator(Builder b) {
         this.router = b.router;
@@ -79,6 +88,7 @@ public final class Orchestrator {
         this.shared = new SharedAnswers(b.cache);
         this.chain = new FallbackChain(b.stats, b.limits.memoryReserve());
         this.prompts = new Prompts(b.limits.defaultMaxTokens(), b.limits.defaultTemperature());
+        this.budgets = b.budgets;
     }
 
     /** An answer path over {@code sessions} and {@code router}; the rest has defaults a test can keep. */
@@ -94,18 +104,40 @@ public final class Orchestrator {
         return shared.cache();
     }
 
-    /** A query with its conversation loaded and its deadline set, ready to be answered. */
-    public record Prepared(QueryCommand command, Conversation conversation, Deadline deadline, long startedNanos) {
+    public Budgets budgets() {
+        return budgets;
     }
 
-    /** Reads what the answer needs from the stores, so their failures surface before any answer starts. */
+    /**
+     * A query with its conversation loaded, its deadline set and its caller's limits passed, ready to be answered.
+     *
+     * @param admission what the caller's limits let in; {@link #answer} finishes it
+     */
+    public record Prepared(QueryCommand command, Conversation conversation, Deadline deadline, long startedNanos,
+                           Admission admission) {
+    }
+
+    /**
+     * Reads what the answer needs from the stores and lets the request in under its caller's limits, so that their
+     * failures and refusals surface before any answer starts.
+     *
+     * @throws io.cato.budget.LimitExceededException when a limit refuses the request
+     */
     public Prepared prepare(QueryCommand command) {
         return prepare(command, Deadline.after(limits.deadline()));
     }
 
     public Prepared prepare(QueryCommand command, Deadline deadline) {
         long started = System.nanoTime();
-        return new Prepared(command, conversations.read(command), deadline, started);
+        Conversation conversation = conversations.read(command);
+        Admission admission = budgets.admit(command.caller(), estimatedTokens(command), deadline.remaining());
+        return new Prepared(command, conversation, deadline, started, admission);
+    }
+
+    /** The request's tokens as token limits hold them until it finishes: its prompt and its longest answer. */
+    private long estimatedTokens(QueryCommand command) {
+        long history = command.history().stream().mapToLong(m -> TokenEstimator.estimateMessage(m.content())).sum();
+        return Router.promptTokens(command) + history + command.maxTokens().orElse(limits.defaultMaxTokens());
     }
 
     /** @param onDelta receives the answer as it is produced; null for a whole answer at once */
@@ -114,6 +146,17 @@ public final class Orchestrator {
     }
 
     public Answer answer(Prepared prepared, Consumer<String> onDelta) {
+        double cost = 0;
+        try {
+            Answer answer = answerAdmitted(prepared, onDelta);
+            cost = answer.costUsd();
+            return answer;
+        } finally {
+            prepared.admission().finish(cost);
+        }
+    }
+
+    private Answer answerAdmitted(Prepared prepared, Consumer<String> onDelta) {
         QueryCommand command = prepared.command();
         CacheScope scope = SharedAnswers.scopeOf(command, router.pinnedTier(command.model()), prepared.conversation());
         FallbackChain.Served served;
@@ -123,16 +166,37 @@ public final class Orchestrator {
             if (found.hit().isPresent()) {
                 return fromCache(prepared, found, onDelta);
             }
-            Router.Route route = router.route(command, found.encoding());
+            Router.Route route = prepared.admission().downgradedTo().flatMap(router::downgradeTo)
+                    .orElseGet(() -> router.route(command, found.encoding()));
             stats.recordRoute(route.chosen(), route.reason());
             Optional<String> recalled = recall(command, found.encoding());
-            served = chain.run(route, (tier, budget) -> prompts.requestFor(tier, command, prepared.conversation(),
-                    recalled, budget), prepared.deadline(), onDelta);
+            served = serve(route, prepared, (tier, budget) -> prompts.requestFor(tier, command,
+                    prepared.conversation(), recalled, budget), onDelta);
             shared.keep(found, command, served);
             outcome = found.outcome();
             classification = route.classification();
         }
         return finish(prepared, served, outcome, classification);
+    }
+
+    /**
+     * Walks the route with each call metered against the caller's budgets. A budget that refuses a call either
+     * refuses the request or, when its policy says so, sends it to its downgrade tier instead.
+     */
+    private FallbackChain.Served serve(Router.Route route, Prepared prepared,
+                                       BiFunction<TierConfig, Duration, ModelRequest> requestFor,
+                                       Consumer<String> onDelta) {
+        Admission admission = prepared.admission();
+        try {
+            return chain.run(route, requestFor, prepared.deadline(), onDelta,
+                    tier -> admission.meter(tier.config(), tier.client()));
+        } catch (BudgetExceededException refused) {
+            Router.Route downgraded = admission.downgradeAfter(refused).flatMap(router::downgradeTo)
+                    .orElseThrow(() -> refused);
+            stats.recordRoute(downgraded.chosen(), downgraded.reason());
+            return chain.run(downgraded, requestFor, prepared.deadline(), onDelta,
+                    tier -> admission.meter(tier.config(), tier.client()));
+        }
     }
 
     private Optional<String> recall(QueryCommand command, Optional<EncodedQuery> encoding) {
@@ -152,7 +216,7 @@ public final class Orchestrator {
         stats.recordAnswer(CACHE_TIER, latency, 0.0, false);
         return published(new Answer(hit.answer(), hit.model(), CACHE_TIER, "cache_hit_" + hit.tier(),
                 Optional.empty(), true, 0.0, TokenUsage.NONE, latency, false, recording, found.outcome(),
-                Optional.empty()));
+                Optional.empty()), prepared.command().tenant());
     }
 
     private Answer finish(Prepared prepared, FallbackChain.Served served, Answer.CacheOutcome outcome,
@@ -168,15 +232,15 @@ public final class Orchestrator {
         stats.recordAnswer(tier.name(), latency, cost, served.fallbackFrom().isPresent());
         return published(new Answer(reply.text(), reply.model(), tier.name(), served.reason(), served.fallbackFrom(),
                 false, cost, reply.usage(), latency, degraded, recording, outcome, classification,
-                Answer.Output.of(reply)));
+                Answer.Output.of(reply)), prepared.command().tenant());
     }
 
-    private Answer published(Answer answer) {
+    private Answer published(Answer answer, String tenant) {
         try {
             stats.metrics().answered(new MetricsSink.AnswerMetrics(answer.tier(), answer.reason(),
                     answer.fallbackFrom().isPresent(), answer.degraded(), answer.cache().status(), answer.cache().tier(),
                     answer.latencyMs(), answer.costUsd(), answer.usage().inputTokens(), answer.usage().outputTokens(),
-                    answer.usage().cachedInputTokens()));
+                    answer.usage().cachedInputTokens(), Optional.of(tenant)));
         } catch (RuntimeException e) {
             LOG.warning(() -> "could not publish metrics: " + e.getClass().getSimpleName());
         }
@@ -196,6 +260,7 @@ public final class Orchestrator {
         private Limits limits = new Limits(50, 1024, 0.7, Duration.ofSeconds(30));
         private Optional<SemanticCache> cache = Optional.empty();
         private LongTermMemory memory = LongTermMemory.NONE;
+        private Budgets budgets = Budgets.disabled();
 
         private Builder(SessionStore sessions, Router router) {
             this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -224,6 +289,12 @@ public final class Orchestrator {
 
         public Builder memory(LongTermMemory value) {
             this.memory = value;
+            return this;
+        }
+
+        /** The caller's limits; without, no request is limited. */
+        public Builder budgets(Budgets value) {
+            this.budgets = Objects.requireNonNull(value, "budgets");
             return this;
         }
 

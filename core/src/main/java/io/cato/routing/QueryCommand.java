@@ -1,5 +1,6 @@
 package io.cato.routing;
 
+import io.cato.budget.Caller;
 import io.cato.model.ChatMessage;
 import io.cato.model.GenerationOptions;
 import io.cato.session.SessionKey;
@@ -15,14 +16,27 @@ import java.util.Optional;
  * @param model the model the caller asked for: a tier's name pins that tier; empty or an automatic-routing name
  *     ("auto") lets the router choose
  * @param options tools, structured output, images and tool results of the current exchange, sampling settings
+ * @param caller who asks, as limits count it: the tenant, its API key and its end user
  */
 public record QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
                            Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
-                           Optional<Double> temperature, Optional<String> model, GenerationOptions options) {
+                           Optional<Double> temperature, Optional<String> model, GenerationOptions options,
+                           Caller caller) {
 
     public QueryCommand {
         history = List.copyOf(history);
         options = options == null ? GenerationOptions.NONE : options;
+        caller = caller == null ? Caller.of(tenant) : caller;
+        if (!caller.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the caller's tenant must be the query's tenant");
+        }
+    }
+
+    /** A query whose caller is known by its tenant only. */
+    public QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
+                        Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
+                        Optional<Double> temperature, Optional<String> model, GenerationOptions options) {
+        this(tenant, session, query, domain, system, history, maxTokens, temperature, model, options, Caller.of(tenant));
     }
 
     public QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
@@ -41,6 +55,12 @@ public record QueryCommand(String tenant, Optional<SessionKey> session, String q
     public static QueryCommand simple(String tenant, SessionKey session, String query) {
         return new QueryCommand(tenant, Optional.of(session), query, Optional.empty(), Optional.empty(), List.of(),
                 Optional.empty(), Optional.empty());
+    }
+
+    /** The same query, asked by {@code value} (the API key and end user the edge knows of). */
+    public QueryCommand withCaller(Caller value) {
+        return new QueryCommand(tenant, session, query, domain, system, history, maxTokens, temperature, model, options,
+                value);
     }
 
     /** Whether the answer may be shared through the semantic cache; see {@link GenerationOptions#mayShareAnswer}. */
@@ -75,6 +95,6 @@ public record QueryCommand(String tenant, Optional<SessionKey> session, String q
     /** The same query without a session: answered with the same context, recorded nowhere. */
     public QueryCommand withoutSession() {
         return new QueryCommand(tenant, Optional.empty(), query, domain, system, history, maxTokens, temperature, model,
-                options);
+                options, caller);
     }
 }

@@ -44,6 +44,8 @@ public final class Router {
     public static final String CONTEXT_WINDOW = "context_window";
     /** The chosen tier cannot take the request's tools, images or structured output. */
     public static final String CAPABILITY = "capability";
+    /** Why a request whose dollar budget is spent goes to its downgrade tier. */
+    public static final String OVER_BUDGET = "over_budget_downgrade";
 
     private final Tiers tiers;
     private final RoutingSettings settings;
@@ -153,6 +155,20 @@ public final class Router {
             throw new UnsupportedCapabilityException("no deployed tier", needed);
         }
         return capable;
+    }
+
+    /**
+     * The route of a request whose dollar budget is spent and whose policy is to downgrade: the downgrade tier, then
+     * the memory tier; empty when that tier is not deployed.
+     */
+    public Optional<Route> downgradeTo(String tierName) {
+        Tier tier = byName.get(tierName);
+        if (tier == null) {
+            return Optional.empty();
+        }
+        Tier memory = tiers.chain().getLast();
+        List<Tier> order = tier.equals(memory) ? List.of(memory) : List.of(tier, memory);
+        return Optional.of(new Route(order, tierName, OVER_BUDGET, Optional.empty()));
     }
 
     /** The first tier, then its own fallback chain or the global chain's other tiers; memory last. */

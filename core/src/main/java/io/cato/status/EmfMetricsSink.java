@@ -10,7 +10,8 @@ import java.time.Clock;
  * Writes each answer's metrics as one CloudWatch embedded metric format (EMF) line; in Lambda,
  * standard output goes to CloudWatch Logs, which extracts the metrics. Dimensions: the serving
  * tier, the cache outcome and, for hits, the cache tier, each with the service name, and the
- * service alone. A breaker that opens is one {@code BreakerOpened} line per tier.
+ * service alone; cost and answers also per tenant. A breaker that opens is one {@code BreakerOpened}
+ * line per tier; a request refused by a limit is one {@code Limited} line by tenant and by outcome.
  */
 public final class EmfMetricsSink implements MetricsSink {
     private final ObjectMapper mapper = new ObjectMapper();
@@ -62,6 +63,32 @@ public final class EmfMetricsSink implements MetricsSink {
         line.put("InputTokens", m.inputTokens());
         line.put("OutputTokens", m.outputTokens());
         line.put("CachedInputTokens", m.cachedInputTokens());
+        m.tenant().ifPresent(tenant -> {
+            // A directive of its own: per tenant, cost and answers only, not every metric above.
+            ObjectNode perTenant = ((ArrayNode) aws.get("CloudWatchMetrics")).addObject();
+            perTenant.put("Namespace", namespace);
+            perTenant.putArray("Dimensions").addArray().add("Service").add("Tenant");
+            metric(metric(perTenant.putArray("Metrics"), "CostUsd", "None"), "Answers", "Count");
+            line.put("Tenant", tenant);
+        });
+        out.println(line);
+    }
+
+    /** One line per refused or downgraded request, by tenant and by outcome. */
+    @Override
+    public void limited(String tenant, String outcome) {
+        ObjectNode line = mapper.createObjectNode();
+        ObjectNode directive = line.putObject("_aws").put("Timestamp", clock.millis())
+                .putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", namespace);
+        ArrayNode dimensions = directive.putArray("Dimensions");
+        dimensions.addArray().add("Service").add("Outcome");
+        dimensions.addArray().add("Service").add("Tenant");
+        metric(directive.putArray("Metrics"), "Limited", "Count");
+        line.put("Service", service);
+        line.put("Tenant", tenant);
+        line.put("Outcome", outcome);
+        line.put("Limited", 1);
         out.println(line);
     }
 
@@ -79,7 +106,8 @@ public final class EmfMetricsSink implements MetricsSink {
         out.println(line);
     }
 
-    private static void metric(ArrayNode metrics, String name, String unit) {
+    private static ArrayNode metric(ArrayNode metrics, String name, String unit) {
         metrics.addObject().put("Name", name).put("Unit", unit);
+        return metrics;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cato.api.Json;
+import io.cato.session.TokenEstimator;
 import io.cato.testing.OpenAiStub;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -51,6 +52,27 @@ class OpenAiCompatibleModelClientTest {
         assertThat(deltas).hasSizeGreaterThan(1);
         assertThat(reply.text()).isEqualTo("Paris is the capital.");
         assertThat(reply.usage().inputTokens()).isEqualTo(12);
+    }
+
+    @Test
+    void stream_takesItsUsageFromTheFinalChunk_cachedPromptTokensIncluded() {
+        stub.reportingUsage(300, 7, 128);
+
+        ModelReply reply = client(Duration.ofSeconds(5)).stream(request(), delta -> { });
+
+        assertThat(reply.usage()).isEqualTo(new TokenUsage(300, 7, 128));
+    }
+
+    @Test
+    void stream_withoutAUsageChunk_estimatesTheWholePrompt_itsSystemPromptIncluded() {
+        stub.answeringRaw("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Paris.\"}}]}\n\n"
+                + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: [DONE]\n\n");
+
+        ModelReply reply = client(Duration.ofSeconds(5)).stream(request(), delta -> { });
+
+        int prompt = TokenEstimator.estimateMessage("be brief") + TokenEstimator.estimateMessage("Capital of France?");
+        assertThat(reply.usage()).isEqualTo(new TokenUsage(prompt, TokenEstimator.estimate("Paris."), 0));
     }
 
     @Test

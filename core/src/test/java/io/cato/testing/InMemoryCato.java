@@ -9,6 +9,7 @@ import io.cato.breaker.BreakerPolicy;
 import io.cato.breaker.BreakerStore;
 import io.cato.breaker.CircuitBreakers;
 import io.cato.breaker.InMemoryBreakerStore;
+import io.cato.budget.Budgets;
 import io.cato.idempotency.IdempotencyStore;
 import io.cato.idempotency.InMemoryIdempotencyStore;
 import io.cato.rollout.FixedRolloutFlag;
@@ -63,10 +64,21 @@ public final class InMemoryCato {
     }
 
     public CatoApi api(List<Tier> tiers, List<String> chain, int rollout, Optional<LegacyRoute> legacy) {
+        return api(tiers, chain, rollout, legacy, Budgets.disabled());
+    }
+
+    /** Cato under {@code budgets}: two instances given budgets over one store share their limits. */
+    public CatoApi api(List<Tier> tiers, List<String> chain, Budgets budgets) {
+        return api(tiers, chain, 100, Optional.empty(), budgets);
+    }
+
+    private CatoApi api(List<Tier> tiers, List<String> chain, int rollout, Optional<LegacyRoute> legacy,
+                        Budgets budgets) {
         Tiers chained = new Tiers(tiers.stream().map(tier -> BreakerGuardedModelClient.guard(tier, breakers)).toList(),
                 chain);
         Orchestrator orchestrator = Orchestrator.builder(sessions, Router.chainOrder(chained))
-                .stats(stats).clock(clock).limits(new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5))).build();
+                .stats(stats).clock(clock).limits(new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5)))
+                .budgets(budgets).build();
         return new CatoApi(new CatoApi.Parts(Json.newMapper(), orchestrator, chained,
                 new Idempotency(idempotency), new FixedRolloutFlag(rollout), legacy,
                 new AdminAuth(Optional.of(ADMIN_TOKEN)), List.of(), stats, clock, 1_048_576,

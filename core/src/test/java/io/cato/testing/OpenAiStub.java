@@ -31,6 +31,8 @@ public final class OpenAiStub implements AutoCloseable {
     private volatile int failWithStatus;
     private volatile String rawBody;
     private volatile int promptTokens = 12;
+    private volatile int completionTokens = 5;
+    private volatile int cachedTokens;
 
     public OpenAiStub() {
         try {
@@ -68,6 +70,17 @@ public final class OpenAiStub implements AutoCloseable {
     /** The prompt tokens the stub reports for each answer (default 12). */
     public OpenAiStub reportingPromptTokens(int tokens) {
         this.promptTokens = tokens;
+        return this;
+    }
+
+    /**
+     * The usage the stub reports for each answer, plain or streamed (in the final chunk, as with
+     * {@code stream_options.include_usage}); {@code cached} goes in {@code prompt_tokens_details.cached_tokens}.
+     */
+    public OpenAiStub reportingUsage(int prompt, int completion, int cached) {
+        this.promptTokens = prompt;
+        this.completionTokens = completion;
+        this.cachedTokens = cached;
         return this;
     }
 
@@ -120,8 +133,7 @@ public final class OpenAiStub implements AutoCloseable {
             send(exchange, 200, "application/json", "{\"id\":\"cmpl-1\",\"object\":\"chat.completion\",\"model\":\""
                     + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
                     + quote(answer) + "},\"finish_reason\":\"" + finishReason + "\"}],"
-                    + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":5,\"total_tokens\":"
-                    + (promptTokens + 5) + "}}");
+                    + "\"usage\":" + usage() + "}");
         }
     }
 
@@ -133,9 +145,15 @@ public final class OpenAiStub implements AutoCloseable {
         }
         out.append("data: {\"model\":\"").append(model).append("\",\"choices\":[{\"index\":0,\"delta\":{},")
                 .append("\"finish_reason\":\"").append(finishReason).append("\"}]}\n\n");
-        out.append("data: {\"model\":\"").append(model)
-                .append("\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5}}\n\n");
+        out.append("data: {\"model\":\"").append(model).append("\",\"choices\":[],\"usage\":").append(usage())
+                .append("}\n\n");
         return out.append("data: [DONE]\n\n").toString();
+    }
+
+    private String usage() {
+        return "{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + completionTokens
+                + ",\"total_tokens\":" + (promptTokens + completionTokens)
+                + ",\"prompt_tokens_details\":{\"cached_tokens\":" + cachedTokens + "}}";
     }
 
     private static String quote(String text) {

@@ -200,7 +200,8 @@ public final class BedrockModelClient implements ModelClient {
 
     /**
      * Bedrock counts cache reads and writes apart from {@code inputTokens}; Cato's usage counts
-     * all input, with the cached part inside it, so prices apply as {@link TierConfig.Prices} expects.
+     * all input, with the cache reads and writes inside it, each kept apart so that
+     * {@link TierConfig.Prices} charges reads at the cached price and writes at the cache-write price.
      */
     static TokenUsage usage(software.amazon.awssdk.services.bedrockruntime.model.TokenUsage usage) {
         if (usage == null) {
@@ -208,7 +209,7 @@ public final class BedrockModelClient implements ModelClient {
         }
         int read = orZero(usage.cacheReadInputTokens());
         int written = orZero(usage.cacheWriteInputTokens());
-        return new TokenUsage(orZero(usage.inputTokens()) + read + written, orZero(usage.outputTokens()), read);
+        return new TokenUsage(orZero(usage.inputTokens()) + read + written, orZero(usage.outputTokens()), read, written);
     }
 
     private static int orZero(Integer value) {

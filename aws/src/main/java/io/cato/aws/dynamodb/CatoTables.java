@@ -33,6 +33,9 @@ public final class CatoTables {
         create(dynamo, tables.memory(), List.of(
                 key(DynamoDbSemanticMemory.PK, KeyType.HASH, ScalarAttributeType.S),
                 key(DynamoDbSemanticMemory.SK, KeyType.RANGE, ScalarAttributeType.S)), null);
+        create(dynamo, tables.budgets(), List.of(
+                key(DynamoDbBudgetStore.PK, KeyType.HASH, ScalarAttributeType.S),
+                key(DynamoDbBudgetStore.SK, KeyType.RANGE, ScalarAttributeType.S)), DynamoDbBudgetStore.TTL);
     }
 
     private record Key(String name, KeyType type, ScalarAttributeType attributeType) {

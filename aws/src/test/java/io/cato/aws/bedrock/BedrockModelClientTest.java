@@ -98,12 +98,13 @@ class BedrockModelClientTest {
     }
 
     @Test
-    void usage_countsCacheReadsAsCachedInput_insideTheInputTotal() {
+    void usage_countsCacheReadsAndWritesApart_insideTheInputTotal() {
         stub.usage(12, 3, 1500, 40);
 
         ModelReply reply = client().complete(question());
 
-        assertThat(reply.usage()).isEqualTo(new TokenUsage(12 + 1500 + 40, 3, 1500));
+        assertThat(reply.usage()).isEqualTo(new TokenUsage(12 + 1500 + 40, 3, 1500, 40));
+        assertThat(reply.usage().uncachedInputTokens()).isEqualTo(12);
     }
 
     @Test

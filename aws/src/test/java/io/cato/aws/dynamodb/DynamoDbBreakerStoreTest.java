@@ -6,23 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cato.api.DependencyUnavailableException;
 import io.cato.aws.AwsClients;
 import io.cato.aws.testing.DynamoDbLocal;
+import io.cato.aws.testing.FailingDynamoDb;
 import io.cato.breaker.BreakerRecord;
 import io.cato.breaker.BreakerStore;
 import io.cato.testing.BreakerStoreContract;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,50 +94,5 @@ class DynamoDbBreakerStoreTest extends BreakerStoreContract {
         assertThatThrownBy(() -> unreachable.read("t")).isInstanceOf(DependencyUnavailableException.class);
         assertThatThrownBy(() -> unreachable.addCall("t", Instant.now(), true))
                 .isInstanceOf(DependencyUnavailableException.class);
-    }
-
-    /** A loopback endpoint answering every DynamoDB request with one error, counting requests per operation. */
-    private static final class FailingDynamoDb implements AutoCloseable {
-        private final HttpServer server;
-        private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
-        private final software.amazon.awssdk.services.dynamodb.DynamoDbClient client;
-
-        FailingDynamoDb(int status, String errorType) {
-            try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/", exchange -> {
-                String target = exchange.getRequestHeaders().getFirst("x-amz-target");
-                requests.computeIfAbsent(target.substring(target.indexOf('.') + 1), k -> new AtomicInteger())
-                        .incrementAndGet();
-                exchange.getRequestBody().readAllBytes();
-                byte[] body = ("{\"__type\":\"" + errorType + "\",\"message\":\"stub\"}")
-                        .getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("content-type", "application/x-amz-json-1.0");
-                exchange.sendResponseHeaders(status, body.length);
-                try (var out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.start();
-            client = new AwsClients(Region.US_EAST_1,
-                    Optional.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))).dynamoDb();
-        }
-
-        software.amazon.awssdk.services.dynamodb.DynamoDbClient client() {
-            return client;
-        }
-
-        int requests(String operation) {
-            return requests.getOrDefault(operation, new AtomicInteger()).get();
-        }
-
-        @Override
-        public void close() {
-            client.close();
-            server.stop(0);
-        }
     }
 }

@@ -49,7 +49,7 @@ public final class DynamoDbLocal implements AutoCloseable {
     public Settings.Tables freshTables() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Settings.Tables tables = new Settings.Tables("sessions-" + suffix, "idempotency-" + suffix, "cache-" + suffix,
-                "breakers-" + suffix, "memory-" + suffix);
+                "breakers-" + suffix, "memory-" + suffix, "budgets-" + suffix);
         CatoTables.createIfMissing(client, tables);
         return tables;
     }

@@ -96,6 +96,10 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
         headers.remove("x-cato-tenant");
         Optional.ofNullable(identity).map(APIGatewayProxyRequestEvent.RequestIdentity::getApiKey)
                 .filter(key -> !key.isBlank()).ifPresent(key -> headers.put("x-cato-tenant", tenantOf(key)));
+        // Limits per API key count the key API Gateway authenticated (by a digest of it), never one the client names.
+        headers.remove("x-cato-key-id");
+        Optional.ofNullable(identity).map(APIGatewayProxyRequestEvent.RequestIdentity::getApiKey)
+                .filter(key -> !key.isBlank()).ifPresent(key -> headers.put("x-api-key", key));
         Optional<String> principal = Optional.ofNullable(identity)
                 .map(APIGatewayProxyRequestEvent.RequestIdentity::getUserArn).filter(arn -> !arn.isBlank());
         String body = event.getBody();

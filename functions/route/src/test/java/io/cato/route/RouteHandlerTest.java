@@ -11,12 +11,14 @@ import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import io.cato.session.Turn;
+import io.cato.testing.OneMinute;
 import io.cato.testing.OpenAiStub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,12 +50,18 @@ class RouteHandlerTest {
     }
 
     private RouteHandler handler(boolean withModel) {
+        return handler(withModel, Map.of());
+    }
+
+    private RouteHandler handler(boolean withModel, Map<String, String> more) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "CATO_AWS_ENDPOINT", DYNAMO.endpoint().toString(),
                 "AWS_REGION", "us-east-1",
                 "CATO_SESSIONS_TABLE", tables.sessions(),
                 "CATO_IDEMPOTENCY_TABLE", tables.idempotency(),
-                "CATO_BREAKERS_TABLE", tables.breakers()));
+                "CATO_BREAKERS_TABLE", tables.breakers(),
+                "CATO_BUDGETS_TABLE", tables.budgets()));
+        env.putAll(more);
         if (withModel) {
             env.put("CATO_TIER_SHADOW_BASE_URL", model.baseUrl().toString());
         }
@@ -118,6 +126,35 @@ class RouteHandlerTest {
 
         assertThat(handler.handleRequest(withIam, null).getStatusCode()).isEqualTo(200);
         assertThat(handler.handleRequest(anonymous, null).getStatusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anApiKeysLimit_countsTheKeyApiGatewayAuthenticated_whateverKeyIdTheClientNames() {
+        RouteHandler handler = handler(true, Map.of("CATO_CONFIG_JSON",
+                "{\"budgets\": {\"defaults\": {\"key\": {\"requests_per_minute\": 1}}}}"));
+
+        List<APIGatewayProxyResponseEvent> two = OneMinute.within(attempt -> {
+            APIGatewayProxyRequestEvent first = chat("client-key-" + attempt);
+            APIGatewayProxyRequestEvent spoofed = chat("client-key-" + attempt);
+            spoofed.getHeaders().put("X-Cato-Key-Id", "someone-elses-key");
+            return List.of(handler.handleRequest(first, null), handler.handleRequest(spoofed, null));
+        });
+
+        assertThat(two.get(0).getStatusCode()).isEqualTo(200);
+        assertThat(two.get(0).getHeaders()).containsEntry("x-ratelimit-remaining-requests", "0");
+        assertThat(two.get(1).getStatusCode()).isEqualTo(429);
+        assertThat(two.get(1).getBody()).contains("\"code\":\"rate_limited\"");
+    }
+
+    /** The sample chat completion, sent with another API key. */
+    private static APIGatewayProxyRequestEvent chat(String apiKey) {
+        try {
+            APIGatewayProxyRequestEvent event = event("chat-completions.json");
+            event.getRequestContext().getIdentity().setApiKey(apiKey);
+            return event;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
