@@ -62,6 +62,27 @@ def integration_timeouts():
     return managed.pop(), default.pop()
 
 
+# Every operation the route function serves in AWS (CatoApi's routes; consolidate runs as a workflow there).
+SERVED = {
+    "POST /v1/chat/completions", "POST /api/cato/query", "POST /v1/messages", "GET /v1/models",
+    "GET /v1/models/{model}", "GET /api/admin/cato/health", "GET /api/admin/cato/status",
+    "POST /api/admin/cato/cache/purge", "POST /api/admin/cato/limits", "PUT /api/admin/cato/limits",
+}
+
+
+def test_everyOperationTheRouteFunctionServes_isAPathOfTheApi():
+    routes = {route for route, _ in integrations()}
+    assert SERVED <= routes, f"not routed by API Gateway: {sorted(SERVED - routes)}"
+
+
+def test_adminOperations_needIam():
+    api = TEMPLATE["Resources"]["CatoApi"]["Properties"]["DefinitionBody"]
+    for path, methods in api["paths"].items():
+        if path.startswith("/api/admin/"):
+            for method, operation in methods.items():
+                assert operation["security"] == [{"sigv4": []}], f"{method.upper()} {path}"
+
+
 # ------------------------------------------------------------------ streaming
 
 
