@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The AWS application's checks, run by ./cato test after Maven: cfn-lint on template.yaml, the
-# template test (tests/infra), and the SageMaker containers' pytest suites (sagemaker/*/tests).
+# The checks run by ./cato test after Maven: no package cycle in core (scripts/package_cycles.py),
+# cfn-lint on template.yaml, the template and script tests (tests/infra), and the SageMaker
+# containers' pytest suites (sagemaker/*/tests).
 # Needs Python 3.11+ with cfn-lint, pytest and numpy; fails if any check fails.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +28,8 @@ run() {
   if ! "$@"; then failed+=("$name"); fi
 }
 
+# core's packages must not import each other in a cycle (jdeps over the classes Maven compiled).
+run "package cycles in core" "$PYTHON" scripts/package_cycles.py core/target/classes
 # Errors, warnings and informational findings all fail: the template must lint clean.
 run "cfn-lint template.yaml" cfn-lint --include-checks I -- template.yaml
 run "template test" "$PYTHON" -m pytest -q -p no:cacheprovider tests/infra

@@ -12,7 +12,6 @@ import io.cato.aws.dynamodb.DynamoDbHealthCheck;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.dynamodb.PowertoolsIdempotencyStore;
 import io.cato.aws.sagemaker.SageMakerShadowClient;
-import io.cato.breaker.BreakerGuardedModelClient;
 import io.cato.breaker.CircuitBreakers;
 import io.cato.budget.Budgets;
 import io.cato.cache.DuplicateVerifier;
@@ -29,7 +28,7 @@ import io.cato.memory.FactExtractor;
 import io.cato.memory.MemoryRecall;
 import io.cato.memory.RecentFacts;
 import io.cato.memory.SemanticMemory;
-import io.cato.verification.NliClient;
+import io.cato.nli.NliClient;
 import io.cato.verification.VerificationStarter;
 import io.cato.model.MemoryAnswerer;
 import io.cato.model.ModelClient;
@@ -38,7 +37,7 @@ import io.cato.model.Provider;
 import io.cato.model.RetryingModelClient;
 import io.cato.model.StructuredOutputModelClient;
 import io.cato.model.TierConfig;
-import io.cato.rollout.LegacyRoute;
+import io.cato.api.LegacyRoute;
 import io.cato.rollout.RolloutFlag;
 import io.cato.routing.Orchestrator;
 import io.cato.routing.QueryClassifier;
@@ -184,8 +183,7 @@ public final class CatoWiring {
         var breakers = new CircuitBreakers(new DynamoDbBreakerStore(dynamo, settings.tables().breakers()),
                 settings.breaker(), clock, metrics::breakerOpened);
         Tiers tiers = new Tiers(settings.tiers().stream().filter(TierConfig::enabled)
-                .map(config -> checked(BreakerGuardedModelClient.guard(new Tier(config, client(config, http, mapper)),
-                        breakers), mapper))
+                .map(config -> checked(new Tier(config, client(config, http, mapper)).guardedBy(breakers), mapper))
                 .toList(), settings.fallbackChain());
         ServiceStats stats = new ServiceStats(metrics);
         var sessions = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl());

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cato.api.ApiRequest;
 import io.cato.api.ApiResponse;
 import io.cato.api.CatoApi;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.testing.BedrockStub;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;

@@ -2,7 +2,7 @@ package io.cato.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.testing.BedrockStub;
 import io.cato.aws.testing.SageMakerStub;
 import io.cato.model.ChatMessage;

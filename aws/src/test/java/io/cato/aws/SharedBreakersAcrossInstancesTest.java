@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cato.api.ApiRequest;
 import io.cato.api.CatoApi;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;

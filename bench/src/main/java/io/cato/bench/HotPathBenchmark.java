@@ -7,9 +7,8 @@ import io.cato.api.ApiRequest;
 import io.cato.api.ApiResponse;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.api.RequestReader;
-import io.cato.breaker.BreakerGuardedModelClient;
 import io.cato.breaker.BreakerPolicy;
 import io.cato.breaker.CircuitBreakers;
 import io.cato.breaker.InMemoryBreakerStore;
@@ -138,7 +137,7 @@ public class HotPathBenchmark {
         TierConfig config = new TierConfig("shadow", Provider.OPENAI, "bench-model", Optional.of("http://bench"),
                 Optional.empty(), TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 6000, 1024);
         Clock clock = Clock.systemUTC();
-        Tiers tiers = new Tiers(List.of(BreakerGuardedModelClient.guard(new Tier(config, instant), breakers)),
+        Tiers tiers = new Tiers(List.of(new Tier(config, instant).guardedBy(breakers)),
                 List.of("shadow", "memory"));
         ServiceStats stats = new ServiceStats();
         Orchestrator orchestrator = Orchestrator.builder(new InMemorySessionStore(), Router.chainOrder(tiers))

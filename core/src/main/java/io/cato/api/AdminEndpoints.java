@@ -2,6 +2,7 @@ package io.cato.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cato.cache.SemanticCache;
+import io.cato.dependency.DependencyUnavailableException;
 import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

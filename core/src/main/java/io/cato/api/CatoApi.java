@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.breaker.CircuitBreakers;
 import io.cato.budget.LimitExceededException;
 import io.cato.model.Deadline;
-import io.cato.rollout.LegacyRoute;
 import io.cato.rollout.RolloutDecider;
 import io.cato.rollout.RolloutFlag;
 import io.cato.routing.Orchestrator;
 import io.cato.routing.Tiers;
+import io.cato.session.InvalidSessionKeyException;
 import io.cato.status.HealthCheck;
 import io.cato.status.ServiceStats;
 import java.time.Clock;
@@ -94,7 +94,8 @@ public final class CatoApi {
         try {
             return route(request);
         } catch (RuntimeException e) {
-            if (e instanceof ApiException api && api.code().status() < 500 || e instanceof LimitExceededException) {
+            if (e instanceof ApiException api && api.code().status() < 500 || e instanceof LimitExceededException
+                    || e instanceof InvalidSessionKeyException) {
                 parts.stats().recordRejected();
             }
             return isMessagesApi(request.path()) ? errors.anthropic(e) : errors.of(e);

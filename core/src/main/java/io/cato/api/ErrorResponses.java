@@ -3,10 +3,12 @@ package io.cato.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.budget.LimitExceededException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.routing.CapableTiersFailedException;
 import io.cato.routing.QueryTooLargeException;
 import io.cato.routing.UnknownModelException;
 import io.cato.routing.UnsupportedCapabilityException;
+import io.cato.session.InvalidSessionKeyException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,6 +24,7 @@ public final class ErrorResponses {
     public ApiResponse of(Throwable failure) {
         return switch (failure) {
             case ApiException api -> of(api.code(), api.getMessage(), api.param().orElse(null));
+            case InvalidSessionKeyException invalid -> of(ErrorCode.INVALID_REQUEST, invalid.getMessage());
             case UnsupportedCapabilityException unsupported ->
                     of(ErrorCode.UNSUPPORTED_PARAMETER, unsupported.getMessage(), unsupported.param());
             case CapableTiersFailedException failed -> of(ErrorCode.CAPABLE_TIERS_UNAVAILABLE, failed.getMessage())

@@ -1,6 +1,7 @@
 package io.cato.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cato.config.Json;
 import io.cato.model.ResponseFormat;
 import io.cato.model.ToolChoice;
 import io.cato.model.ToolSpec;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.model.Deadline;
 import io.cato.model.ModelReply;
-import io.cato.rollout.LegacyRoute;
 import io.cato.model.ModelRequest;
 import io.cato.model.ChatMessage;
 import io.cato.routing.Answer;

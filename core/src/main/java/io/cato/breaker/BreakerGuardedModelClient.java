@@ -4,8 +4,6 @@ import io.cato.model.ModelCallException;
 import io.cato.model.ModelClient;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
-import io.cato.model.Provider;
-import io.cato.routing.Tier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,14 +26,6 @@ public final class BreakerGuardedModelClient implements ModelClient {
         this.delegate = delegate;
         this.breakers = breakers;
         this.clock = breakers.clock();
-    }
-
-    /** The tier with its client guarded; the memory tier answers locally and is never guarded. */
-    public static Tier guard(Tier tier, CircuitBreakers breakers) {
-        if (tier.config().provider() == Provider.MEMORY) {
-            return tier;
-        }
-        return new Tier(tier.config(), new BreakerGuardedModelClient(tier.name(), tier.client(), breakers));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.cato.breaker;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;

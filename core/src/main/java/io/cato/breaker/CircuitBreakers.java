@@ -1,6 +1,6 @@
 package io.cato.breaker;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.breaker.BreakerRecord.Counts;
 import io.cato.breaker.BreakerRecord.Phase;
 import io.cato.model.ModelFailure;

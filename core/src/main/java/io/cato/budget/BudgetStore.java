@@ -15,7 +15,7 @@ import java.util.Optional;
  * <p>Every write is atomic on its record; {@link #reserve} is a conditional write: {@code spent + held + amount <=
  * limit}, or nothing changes. Writes are not idempotent (a reservation carries no id), so an adapter never retries
  * one that may have been applied: a write whose answer was lost counts as failed, and its hold is swept after its
- * expiry. Failures of the store itself are {@link io.cato.api.DependencyUnavailableException}s.
+ * expiry. Failures of the store itself are {@link io.cato.dependency.DependencyUnavailableException}s.
  */
 public interface BudgetStore {
 

@@ -8,7 +8,7 @@ import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
 import io.cato.model.TierConfig;
 import io.cato.model.TokenUsage;
-import io.cato.session.TokenEstimator;
+import io.cato.model.TokenEstimator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

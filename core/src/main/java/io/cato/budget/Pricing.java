@@ -4,7 +4,7 @@ import io.cato.model.ChatMessage;
 import io.cato.model.ModelRequest;
 import io.cato.model.TierConfig;
 import io.cato.model.TokenUsage;
-import io.cato.session.TokenEstimator;
+import io.cato.model.TokenEstimator;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 

@@ -3,7 +3,6 @@ package io.cato.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cato.api.Json;
 import io.cato.breaker.BreakerPolicy;
 import io.cato.budget.BudgetSettings;
 import io.cato.cache.CacheSettings;

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Object storage for batch input and output, addressed by {@code s3://bucket/key} URIs. Throws
- * {@link io.cato.api.DependencyUnavailableException} when the store cannot be reached.
+ * {@link io.cato.dependency.DependencyUnavailableException} when the store cannot be reached.
  */
 public interface BatchStore {
 

@@ -8,7 +8,7 @@ import io.cato.model.MemoryAnswerer;
 import io.cato.session.InteractionLog;
 import io.cato.session.InteractionLog.Interaction;
 import io.cato.session.Turn;
-import io.cato.verification.Verdict;
+import io.cato.session.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -6,7 +6,7 @@ import java.time.Duration;
  * Records which requests were served, so a repeat never calls a model twice.
  *
  * <p>A claim is atomic: of many concurrent claims on one key exactly one is {@link Claim.Acquired}.
- * Implementations throw {@link io.cato.api.DependencyUnavailableException} when their store is down.
+ * Implementations throw {@link io.cato.dependency.DependencyUnavailableException} when their store is down.
  */
 public interface IdempotencyStore {
 

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Long-term memory of facts, by tenant and domain. Implementations throw
- * {@link io.cato.api.DependencyUnavailableException} when the store cannot be reached.
+ * {@link io.cato.dependency.DependencyUnavailableException} when the store cannot be reached.
  */
 public interface SemanticMemory {
 

@@ -207,9 +207,9 @@ public final class OpenAiCompatibleModelClient implements ModelClient {
 
     /** Usage for a server that streamed no usage chunk: the whole prompt, its system prompt included, and the answer. */
     private static TokenUsage estimated(ModelRequest request, CharSequence answer) {
-        int input = request.messages().stream().mapToInt(m -> io.cato.session.TokenEstimator.estimateMessage(m.content())).sum()
-                + (request.system() == null ? 0 : io.cato.session.TokenEstimator.estimateMessage(request.system()));
-        return new TokenUsage(input, io.cato.session.TokenEstimator.estimate(answer.toString()), 0);
+        int input = request.messages().stream().mapToInt(m -> io.cato.model.TokenEstimator.estimateMessage(m.content())).sum()
+                + (request.system() == null ? 0 : io.cato.model.TokenEstimator.estimateMessage(request.system()));
+        return new TokenUsage(input, io.cato.model.TokenEstimator.estimate(answer.toString()), 0);
     }
 
     private static String drain(InputStream body) {

@@ -3,7 +3,7 @@ package io.cato.routing;
 import io.cato.cache.CacheScope;
 import io.cato.model.ChatMessage;
 import io.cato.session.ContextAssembler;
-import io.cato.session.TokenEstimator;
+import io.cato.model.TokenEstimator;
 import io.cato.session.Turn;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,7 +15,7 @@ import io.cato.model.Provider;
 import io.cato.model.TierConfig;
 import io.cato.model.TokenUsage;
 import io.cato.session.SessionStore;
-import io.cato.session.TokenEstimator;
+import io.cato.model.TokenEstimator;
 import io.cato.status.MetricsSink;
 import io.cato.status.ServiceStats;
 import io.cato.verification.VerificationStarter;

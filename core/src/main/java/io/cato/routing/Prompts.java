@@ -3,7 +3,7 @@ package io.cato.routing;
 import io.cato.model.ChatMessage;
 import io.cato.model.ModelRequest;
 import io.cato.model.TierConfig;
-import io.cato.session.TokenEstimator;
+import io.cato.model.TokenEstimator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

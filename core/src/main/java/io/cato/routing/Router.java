@@ -5,7 +5,7 @@ import io.cato.cache.Embedder;
 import io.cato.model.Capability;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;
-import io.cato.session.TokenEstimator;
+import io.cato.model.TokenEstimator;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;

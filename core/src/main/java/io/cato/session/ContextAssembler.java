@@ -1,6 +1,7 @@
 package io.cato.session;
 
 import io.cato.model.ChatMessage;
+import io.cato.model.TokenEstimator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.cato.session;
 
-import io.cato.verification.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,7 +1,5 @@
 package io.cato.session;
 
-import io.cato.api.ApiException;
-import io.cato.api.ErrorCode;
 import java.util.regex.Pattern;
 
 /** A conversation's identity: the tenant it belongs to and the id the client chose. */
@@ -15,7 +13,7 @@ public record SessionKey(String tenant, String sessionId) {
 
     private static void requireValid(String field, String value) {
         if (value == null || !ALLOWED.matcher(value).matches()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST,
+            throw new InvalidSessionKeyException(field,
                     field + " must be 1-128 characters of letters, digits and . _ : @ -");
         }
     }

@@ -1,13 +1,12 @@
 package io.cato.session;
 
-import io.cato.verification.Verdict;
 import java.util.List;
 
 /**
  * Working memory: the turns of each conversation, in order.
  *
  * <p>Implementations must not lose or reorder a turn when several requests append to one
- * session at once, and throw {@link io.cato.api.DependencyUnavailableException} when the
+ * session at once, and throw {@link io.cato.dependency.DependencyUnavailableException} when the
  * backing store cannot be reached (never a half-written turn).
  */
 public interface SessionStore {

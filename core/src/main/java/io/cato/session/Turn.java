@@ -1,7 +1,6 @@
 package io.cato.session;
 
 import io.cato.model.ChatMessage;
-import io.cato.verification.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package io.cato.verification;
 
+import io.cato.nli.VerifierUnavailableException;
+
 /**
  * Reads the Shadow Self model's hidden states for a question and answer and scores them with a
  * linear truthfulness probe. Only the SageMaker endpoint can do this; locally it is {@link #NONE}.

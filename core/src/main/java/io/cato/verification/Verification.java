@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cato.memory.Fact;
 import io.cato.memory.MemoryRecall;
 import io.cato.memory.UnknownStepException;
+import io.cato.nli.NliClient;
+import io.cato.nli.NliResult;
+import io.cato.nli.VerifierUnavailableException;
 import io.cato.session.SessionStore;
+import io.cato.session.Verdict;
 import java.time.Clock;
 import java.util.Optional;
 

@@ -3,6 +3,7 @@ package io.cato.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cato.config.Json;
 import io.cato.model.ModelCallException;
 import io.cato.model.ModelClient;
 import io.cato.model.ModelFailure;

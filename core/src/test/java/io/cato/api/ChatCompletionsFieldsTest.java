@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.config.Json;
 import io.cato.model.Capability;
 import io.cato.model.ChatMessage;
 import io.cato.model.ModelCallException;

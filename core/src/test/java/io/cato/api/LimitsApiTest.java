@@ -7,6 +7,7 @@ import io.cato.budget.BudgetSettings;
 import io.cato.budget.BudgetStore;
 import io.cato.budget.Budgets;
 import io.cato.budget.InMemoryBudgetStore;
+import io.cato.config.Json;
 import io.cato.model.ModelReply;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;

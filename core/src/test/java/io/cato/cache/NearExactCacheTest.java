@@ -126,7 +126,7 @@ class NearExactCacheTest extends ExactCacheContract {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    throw new io.cato.api.DependencyUnavailableException("cache", new IllegalStateException("slow"));
+                    throw new io.cato.dependency.DependencyUnavailableException("cache", new IllegalStateException("slow"));
                 }
                 return super.get(id, at);
             }

@@ -13,7 +13,7 @@ import io.cato.memory.InMemoryWatermarks;
 import io.cato.session.InMemorySessionStore;
 import io.cato.session.TurnDraft;
 import io.cato.testing.MutableClock;
-import io.cato.verification.Verdict;
+import io.cato.session.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.cato.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.cato.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.testing.OpenAiStub;
 import io.cato.testing.StallingUpstream;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.testing.OpenAiStub;
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.cato.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.model.ModelClient;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
@@ -14,7 +14,7 @@ import io.cato.session.SessionStore;
 import io.cato.session.Turn;
 import io.cato.session.TurnDraft;
 import io.cato.status.ServiceStats;
-import io.cato.verification.Verdict;
+import io.cato.session.Verdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.cato.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cato.model.ChatMessage;
+import io.cato.model.TokenEstimator;
 import io.cato.model.ToolCall;
 import java.time.Instant;
 import java.util.List;

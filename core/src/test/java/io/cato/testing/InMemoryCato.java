@@ -3,8 +3,7 @@ package io.cato.testing;
 import io.cato.api.AdminAuth;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
-import io.cato.api.Json;
-import io.cato.breaker.BreakerGuardedModelClient;
+import io.cato.config.Json;
 import io.cato.breaker.BreakerPolicy;
 import io.cato.breaker.BreakerStore;
 import io.cato.breaker.CircuitBreakers;
@@ -13,7 +12,7 @@ import io.cato.budget.Budgets;
 import io.cato.idempotency.IdempotencyStore;
 import io.cato.idempotency.InMemoryIdempotencyStore;
 import io.cato.rollout.FixedRolloutFlag;
-import io.cato.rollout.LegacyRoute;
+import io.cato.api.LegacyRoute;
 import io.cato.routing.Orchestrator;
 import io.cato.routing.Router;
 import io.cato.routing.Tier;
@@ -74,7 +73,7 @@ public final class InMemoryCato {
 
     private CatoApi api(List<Tier> tiers, List<String> chain, int rollout, Optional<LegacyRoute> legacy,
                         Budgets budgets) {
-        Tiers chained = new Tiers(tiers.stream().map(tier -> BreakerGuardedModelClient.guard(tier, breakers)).toList(),
+        Tiers chained = new Tiers(tiers.stream().map(tier -> tier.guardedBy(breakers)).toList(),
                 chain);
         Orchestrator orchestrator = Orchestrator.builder(sessions, Router.chainOrder(chained))
                 .stats(stats).clock(clock).limits(new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5)))

@@ -2,7 +2,7 @@ package io.cato.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.CatoApi;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
 import io.cato.aws.dynamodb.CatoTables;
@@ -16,7 +16,7 @@ import io.cato.memory.ExtractiveFactExtractor;
 import io.cato.memory.RecentFacts;
 import io.cato.rollout.FixedRolloutFlag;
 import io.cato.routing.Orchestrator;
-import io.cato.verification.NliClient;
+import io.cato.nli.NliClient;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;

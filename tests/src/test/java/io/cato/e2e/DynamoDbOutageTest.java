@@ -3,7 +3,7 @@ package io.cato.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cato.api.CatoApi;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
 import io.cato.aws.dynamodb.CatoTables;

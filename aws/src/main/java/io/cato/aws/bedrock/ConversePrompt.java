@@ -4,7 +4,7 @@ import io.cato.model.ChatMessage;
 import io.cato.model.ImageInput;
 import io.cato.model.ModelRequest;
 import io.cato.model.ToolCall;
-import io.cato.session.TokenEstimator;
+import io.cato.model.TokenEstimator;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;

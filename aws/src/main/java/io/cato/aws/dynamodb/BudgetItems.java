@@ -107,7 +107,7 @@ final class BudgetItems {
             List<Map<String, AttributeValue>> pending = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_PER_BATCH));
             for (int round = 0; !pending.isEmpty(); round++) {
                 if (round == MAX_BATCH_ROUNDS) {
-                    throw new io.cato.api.DependencyUnavailableException("dynamodb:" + table,
+                    throw new io.cato.dependency.DependencyUnavailableException("dynamodb:" + table,
                             new IllegalStateException("keys left unprocessed after " + MAX_BATCH_ROUNDS + " rounds"));
                 }
                 var request = Map.of(table, KeysAndAttributes.builder().keys(pending).consistentRead(true).build());

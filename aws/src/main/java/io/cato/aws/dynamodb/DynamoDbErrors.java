@@ -1,6 +1,6 @@
 package io.cato.aws.dynamodb;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;

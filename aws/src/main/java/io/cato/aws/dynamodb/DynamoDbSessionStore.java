@@ -1,12 +1,12 @@
 package io.cato.aws.dynamodb;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.session.ExchangeCodec;
 import io.cato.session.InteractionLog;
 import io.cato.session.SessionStore;
 import io.cato.session.Turn;
 import io.cato.session.TurnDraft;
-import io.cato.verification.Verdict;
+import io.cato.session.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

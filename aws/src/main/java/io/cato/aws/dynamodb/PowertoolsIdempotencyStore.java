@@ -3,7 +3,7 @@ package io.cato.aws.dynamodb;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.idempotency.Claim;
 import io.cato.idempotency.IdempotencyStore;
 import io.cato.idempotency.StoredResponse;

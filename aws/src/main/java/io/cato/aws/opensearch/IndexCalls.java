@@ -1,6 +1,6 @@
 package io.cato.aws.opensearch;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import java.io.IOException;
 import java.util.List;
 import org.opensearch.client.opensearch.OpenSearchClient;

@@ -1,6 +1,6 @@
 package io.cato.aws.s3;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.curiosity.BatchStore;
 import io.cato.curiosity.BatchUri;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package io.cato.aws.sagemaker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cato.verification.NliClient;
-import io.cato.verification.NliResult;
+import io.cato.nli.NliClient;
+import io.cato.nli.NliResult;
 import io.cato.verification.ProbeResult;
 import io.cato.verification.ShadowProbeClient;
-import io.cato.verification.VerifierUnavailableException;
+import io.cato.nli.VerifierUnavailableException;
 import java.io.IOException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;

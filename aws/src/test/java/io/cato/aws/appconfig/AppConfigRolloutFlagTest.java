@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.AwsClients;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -3,7 +3,7 @@ package io.cato.aws.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.aws.AwsClients;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.session.SessionStore;

@@ -2,7 +2,7 @@ package io.cato.aws.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.idempotency.Claim;
 import io.cato.idempotency.IdempotencyStore;

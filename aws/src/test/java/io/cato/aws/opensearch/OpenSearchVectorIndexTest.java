@@ -3,7 +3,7 @@ package io.cato.aws.opensearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cato.api.DependencyUnavailableException;
+import io.cato.dependency.DependencyUnavailableException;
 import io.cato.aws.testing.OpenSearchNode;
 import io.cato.cache.VectorIndex;
 import io.cato.testing.VectorIndexContract;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.testing.SageMakerStub;
 import io.cato.aws.testing.SdkClientsToClose;

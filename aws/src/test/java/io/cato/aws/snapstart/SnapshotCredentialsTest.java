@@ -3,7 +3,7 @@ package io.cato.aws.snapstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.AwsClients;
 import io.cato.cache.MiniLmTokenEncoder;
 import java.net.InetSocketAddress;

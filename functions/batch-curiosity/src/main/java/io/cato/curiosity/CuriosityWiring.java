@@ -1,7 +1,7 @@
 package io.cato.curiosity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.bedrock.BedrockFactExtraction;
 import io.cato.aws.snapstart.SnapStartPriming;

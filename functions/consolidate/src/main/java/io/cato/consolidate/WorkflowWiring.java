@@ -1,7 +1,7 @@
 package io.cato.consolidate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
@@ -19,7 +19,7 @@ import io.cato.memory.EpisodicMemory;
 import io.cato.aws.bedrock.BedrockFactExtraction;
 import io.cato.memory.FactExtractor;
 import io.cato.memory.MemoryRecall;
-import io.cato.verification.NliClient;
+import io.cato.nli.NliClient;
 import io.cato.verification.ShadowProbeClient;
 import io.cato.verification.Verification;
 import java.net.URI;

@@ -15,7 +15,7 @@ import io.cato.memory.Fact;
 import io.cato.memory.UnknownStepException;
 import io.cato.session.Turn;
 import io.cato.session.TurnDraft;
-import io.cato.verification.Verdict;
+import io.cato.session.Verdict;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.cato.route;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.CatoApi;
-import io.cato.api.Json;
+import io.cato.config.Json;
 import io.cato.aws.AwsClients;
 import io.cato.aws.CatoWiring;
 import io.cato.aws.appconfig.AppConfigRolloutFlag;

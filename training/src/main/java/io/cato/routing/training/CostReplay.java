@@ -17,7 +17,7 @@ import io.cato.routing.RoutingSettings;
 import io.cato.routing.Tier;
 import io.cato.routing.Tiers;
 import io.cato.session.InMemorySessionStore;
-import io.cato.session.TokenEstimator;
+import io.cato.model.TokenEstimator;
 import io.cato.status.ServiceStats;
 import java.io.IOException;
 import java.nio.file.Path;

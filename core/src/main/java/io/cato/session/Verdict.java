@@ -1,4 +1,4 @@
-package io.cato.verification;
+package io.cato.session;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.cato.verification;
+package io.cato.nli;
 
 /** A verifier (NLI model, Shadow Self probe) could not give an answer; the caller records "unavailable". */
 public final class VerifierUnavailableException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.cato.session;
+package io.cato.model;
 
 /**
  * Estimates tokens without a tokenizer: about four characters a token for English text, plus

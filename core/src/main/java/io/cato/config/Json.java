@@ -1,4 +1,4 @@
-package io.cato.api;
+package io.cato.config;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;

@@ -1,4 +1,5 @@
-package io.cato.verification;
+package io.cato.nli;
+
 
 /**
  * Natural language inference: does the premise entail the hypothesis? Behind it in AWS is the

@@ -1,4 +1,4 @@
-package io.cato.verification;
+package io.cato.nli;
 
 /** Probabilities that a premise entails, contradicts or is neutral to a hypothesis; they sum to about 1. */
 public record NliResult(double entailment, double contradiction, double neutral) {

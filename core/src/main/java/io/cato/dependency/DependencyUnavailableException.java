@@ -1,4 +1,4 @@
-package io.cato.api;
+package io.cato.dependency;
 
 /** A store or service Cato needs did not answer; the caller gets a 503 and may retry. */
 public class DependencyUnavailableException extends RuntimeException {

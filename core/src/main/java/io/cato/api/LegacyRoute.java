@@ -1,4 +1,4 @@
-package io.cato.rollout;
+package io.cato.api;
 
 import io.cato.api.ApiException;
 import io.cato.api.ApiRequest;
