@@ -1,6 +1,7 @@
 package io.cato.aws;
 
 import io.cato.aws.snapstart.SnapshotCredentials;
+import io.cato.config.Settings;
 import io.cato.model.TierConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -41,6 +42,11 @@ public final class AwsClients {
     public AwsClients(Region region, Optional<URI> endpointOverride) {
         this.region = region;
         this.endpointOverride = endpointOverride;
+    }
+
+    /** Clients in the configured region, through the configured endpoint override when there is one. */
+    public static AwsClients of(Settings.Aws aws) {
+        return new AwsClients(Region.of(aws.region()), aws.endpoint());
     }
 
     public DynamoDbClient dynamoDb() {

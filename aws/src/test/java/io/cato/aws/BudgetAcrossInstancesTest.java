@@ -61,8 +61,8 @@ class BudgetAcrossInstancesTest {
     }
 
     private CatoApi instance(Settings settings) {
-        return CatoWiring.api(settings, DYNAMO.client(), new FixedRolloutFlag(100), Json.newMapper(),
-                CatoWiring.httpClient(), clock);
+        return new DynamoDbComponents(settings, DYNAMO.client(), Json.newMapper(), clock)
+                .api(new FixedRolloutFlag(100), ModelClients.httpClient(false, 1), DynamoDbComponents.Extras.NONE);
     }
 
     @Test

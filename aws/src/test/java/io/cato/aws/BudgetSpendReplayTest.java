@@ -82,8 +82,8 @@ class BudgetSpendReplayTest {
                 VLLM_CACHED), "CATO_ADMIN_TOKEN", "admin", "CATO_SESSIONS_TABLE", tables.sessions(),
                 "CATO_IDEMPOTENCY_TABLE", tables.idempotency(), "CATO_BREAKERS_TABLE", tables.breakers(),
                 "CATO_BUDGETS_TABLE", tables.budgets())).load(Optional.empty());
-        CatoApi api = CatoWiring.api(settings, DYNAMO.client(), new FixedRolloutFlag(100), Json.newMapper(),
-                CatoWiring.httpClient(), MutableClock.atTheStartOfAMinute());
+        CatoApi api = new DynamoDbComponents(settings, DYNAMO.client(), Json.newMapper(), MutableClock.atTheStartOfAMinute())
+                .api(new FixedRolloutFlag(100), ModelClients.httpClient(false, 1), DynamoDbComponents.Extras.NONE);
 
         BigDecimal expected = BigDecimal.ZERO;
         BigDecimal reported = BigDecimal.ZERO;

@@ -64,8 +64,8 @@ class SharedBreakersAcrossInstancesTest {
     }
 
     private CatoApi instance() {
-        return CatoWiring.api(settings, DYNAMO.client(), new FixedRolloutFlag(100), Json.newMapper(),
-                CatoWiring.httpClient(), clock);
+        return new DynamoDbComponents(settings, DYNAMO.client(), Json.newMapper(), clock)
+                .api(new FixedRolloutFlag(100), ModelClients.httpClient(false, 1), DynamoDbComponents.Extras.NONE);
     }
 
     private static JsonNode hello(CatoApi api) {

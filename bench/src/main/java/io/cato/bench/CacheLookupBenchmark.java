@@ -65,7 +65,8 @@ public class CacheLookupBenchmark {
     @Param("100000")
     public int entries;
 
-    @Param("")
+    /** The shared data directory; {@code -p data=DIR} on the JMH command line ({@code ./cato bench-cache} sets it). */
+    @Param("../shared/data")
     public String data;
 
     private MiniLmTokenEncoder embedder;
@@ -76,7 +77,7 @@ public class CacheLookupBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Path dataDir = Path.of(data.isEmpty() ? System.getProperty("cato.data", "../shared/data") : data);
+        Path dataDir = Path.of(data);
         embedder = MiniLmTokenEncoder.load(1);
         Path indexDir = Path.of("bench", "target", "cache-index-" + entries);
         if (!Files.isDirectory(indexDir)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.AdminAuth;
 import io.cato.api.ApiRequest;
 import io.cato.api.ApiResponse;
+import io.cato.api.ApiParts;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
 import io.cato.config.Json;
@@ -142,10 +143,11 @@ public class HotPathBenchmark {
         ServiceStats stats = new ServiceStats();
         Orchestrator orchestrator = Orchestrator.builder(new InMemorySessionStore(), Router.chainOrder(tiers))
                 .stats(stats).clock(clock).limits(new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5))).build();
-        return new CatoApi(new CatoApi.Parts(mapper, orchestrator, tiers,
-                new Idempotency(new InMemoryIdempotencyStore(clock, Duration.ofHours(1))),
-                new FixedRolloutFlag(100), Optional.empty(), new AdminAuth(Optional.of("bench")), List.of(), stats,
-                clock, 1_048_576, CatoApi.Deadlines.of(Duration.ofSeconds(5)), breakers));
+        return new CatoApi(ApiParts.builder(mapper, orchestrator, tiers)
+                .idempotency(new Idempotency(new InMemoryIdempotencyStore(clock, Duration.ofHours(1))))
+                .rollout(new FixedRolloutFlag(100)).adminAuth(new AdminAuth(Optional.of("bench"))).stats(stats)
+                .clock(clock).maxBodyBytes(1_048_576).deadlines(CatoApi.Deadlines.of(Duration.ofSeconds(5)))
+                .breakers(breakers).build());
     }
 
     @Benchmark

@@ -31,13 +31,6 @@ public final class CatoApi {
             "/chat/completions", "/v1/chat/completions", "/messages", "/v1/messages", "/models", "/v1/models");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    /** Everything the API is built from; assembled by each deployment's wiring. */
-    public record Parts(ObjectMapper mapper, Orchestrator orchestrator, Tiers tiers, Idempotency idempotency,
-                        RolloutFlag rollout, Optional<LegacyRoute> legacy, AdminAuth adminAuth,
-                        List<HealthCheck> healthChecks, ServiceStats stats, Clock clock, int maxBodyBytes,
-                        Deadlines deadlines, CircuitBreakers breakers) {
-    }
-
     /**
      * How long a request may take, from the moment it is handed in: a whole answer, or a streamed one (whose chunks
      * must still come no further apart than the answering tier's time-out). An edge that must answer sooner (Lambda,
@@ -49,7 +42,7 @@ public final class CatoApi {
         }
     }
 
-    private final Parts parts;
+    private final ApiParts parts;
     private final RequestReader reader;
     private final ErrorResponses errors;
     private final RolloutDecider rollout;
@@ -68,11 +61,11 @@ public final class CatoApi {
     public record AdminAction(String name, java.util.function.Function<JsonNode, JsonNode> run) {
     }
 
-    public CatoApi(Parts parts) {
+    public CatoApi(ApiParts parts) {
         this(parts, List.of());
     }
 
-    public CatoApi(Parts parts, List<AdminAction> adminActions) {
+    public CatoApi(ApiParts parts, List<AdminAction> adminActions) {
         this.adminActions = adminActions.stream()
                 .collect(java.util.stream.Collectors.toUnmodifiableMap(a -> "/api/admin/cato/" + a.name(), a -> a));
         this.parts = parts;

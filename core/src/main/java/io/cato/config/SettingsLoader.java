@@ -24,23 +24,92 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads configuration in layers, each overriding the one before: the shipped defaults, a JSON
- * file ({@code --config} or {@code CATO_CONFIG}), inline JSON in {@code CATO_CONFIG_JSON}, then
- * single environment variables ({@code CATO_PORT}, {@code CATO_TIER_<NAME>_BASE_URL}, {@code _REGION}, ...).
+ * Reads configuration in layers, each overriding the one before: the shipped defaults
+ * ({@code defaults.json}, the one place defaults live), a JSON file ({@code --config} or
+ * {@code CATO_CONFIG}), inline JSON in {@code CATO_CONFIG_JSON}, then single environment variables
+ * ({@link #VARIABLES}: {@code CATO_PORT}, {@code AWS_REGION}, {@code CATO_TIER_<NAME>_BASE_URL}, ...).
+ * This class is the only reader of the process's environment and system properties
+ * ({@link #fromProcess()}); everything else is handed the {@link Settings} it returns.
  */
 public final class SettingsLoader {
+    /** The environment variables that override one JSON setting each: variable, JSON path, kind of value. */
+    static final List<Variable> VARIABLES = List.of(
+            Variable.integer("CATO_PORT", "port"),
+            Variable.text("CATO_DATA_DIR", "data_dir"),
+            Variable.text("CATO_ADMIN_TOKEN", "admin_token"),
+            Variable.integer("CATO_ROLLOUT_PERCENTAGE", "rollout.percentage"),
+            Variable.text("CATO_LEGACY_BASE_URL", "legacy.base_url"),
+            Variable.text("CATO_LEGACY_API_KEY", "legacy.api_key"),
+            Variable.text("CATO_SESSIONS_TABLE", "tables.sessions"),
+            Variable.text("CATO_IDEMPOTENCY_TABLE", "tables.idempotency"),
+            Variable.text("CATO_CACHE_TABLE", "tables.cache"),
+            Variable.text("CATO_BREAKERS_TABLE", "tables.breakers"),
+            Variable.text("CATO_MEMORY_TABLE", "tables.memory"),
+            Variable.text("CATO_BUDGETS_TABLE", "tables.budgets"),
+            Variable.bool("CATO_CACHE_ENABLED", "cache.enabled"),
+            Variable.decimal("CATO_CACHE_FALSE_HIT_BUDGET", "cache.false_hit_budget"),
+            Variable.decimal("CATO_ROUTING_THRESHOLD", "routing.threshold"),
+            Variable.integer("CATO_MAX_IN_FLIGHT", "limits.max_in_flight"),
+            Variable.bool("CATO_UPSTREAM_HTTP2", "upstream.http2"),
+            Variable.integer("CATO_UPSTREAM_CONNECTIONS", "upstream.connections"),
+            Variable.text("AWS_REGION", "aws.region"),
+            Variable.text("CATO_AWS_ENDPOINT", "aws.endpoint"),
+            Variable.text("CATO_S3_ENDPOINT", "aws.s3_endpoint"),
+            Variable.text("CATO_BEDROCK_ENDPOINT", "aws.bedrock_endpoint"),
+            Variable.text("CATO_OPENSEARCH_ENDPOINT", "aws.opensearch.endpoint"),
+            Variable.bool("CATO_OPENSEARCH_REFRESH", "aws.opensearch.refresh"),
+            Variable.text("CATO_OPENSEARCH_INDEX", "aws.opensearch.cache_index"),
+            Variable.text("CATO_EPISODE_INDEX", "aws.opensearch.episode_index"),
+            Variable.text("CATO_APPCONFIG_APPLICATION", "aws.appconfig.application"),
+            Variable.text("CATO_APPCONFIG_ENVIRONMENT", "aws.appconfig.environment"),
+            Variable.text("CATO_APPCONFIG_PROFILE", "aws.appconfig.profile"),
+            Variable.text("CATO_VERIFY_STATE_MACHINE_ARN", "workflows.verify_state_machine_arn"),
+            Variable.text("CATO_NLI_ENDPOINT", "workflows.nli_endpoint"),
+            Variable.text("CATO_SHADOW_PROBE_ENDPOINT", "workflows.shadow_probe_endpoint"),
+            Variable.text("CATO_EXTRACTION_MODEL_ID", "workflows.extraction.model_id"),
+            Variable.text("CATO_EXTRACTION_MODEL_REGION", "workflows.extraction.region"),
+            Variable.text("CATO_EXTRACTION_MODEL_ENDPOINT", "workflows.extraction.endpoint"),
+            Variable.text("CATO_BATCH_MODEL_ID", "workflows.batch.model_id"),
+            Variable.text("CATO_ENVIRONMENT", "workflows.batch.environment"),
+            Variable.text("CATO_BATCH_BUCKET", "workflows.batch.bucket"),
+            Variable.positive("CATO_BATCH_MIN_RECORDS", "workflows.batch.min_records"),
+            Variable.positive("CATO_BATCH_MAX_RECORDS", "workflows.batch.max_records"),
+            Variable.positive("CATO_BATCH_MAX_TOKENS", "workflows.batch.max_tokens"),
+            Variable.positive("CATO_BATCH_POLL_SECONDS", "workflows.batch.poll_seconds"));
+    /** Set by Lambda while it initialises a function for a SnapStart snapshot. */
+    static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+    static final String RUNTIME_API = "AWS_LAMBDA_RUNTIME_API";
+    static final String SERVICE_NAME = "POWERTOOLS_SERVICE_NAME";
+    static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
+    /** The JVM property through which the managed runtime names its CRaC implementation. */
+    static final String CRAC_COMPAT = "org.crac.Core.Compat";
+
     private final ObjectMapper mapper = Json.newMapper();
     private final Map<String, String> env;
+    private final Map<String, String> properties;
 
     public SettingsLoader(Map<String, String> env) {
-        this.env = env;
+        this(env, Map.of());
+    }
+
+    /** @param properties the JVM's system properties (only {@code org.crac.Core.Compat} is read) */
+    public SettingsLoader(Map<String, String> env, Map<String, String> properties) {
+        this.env = Map.copyOf(env);
+        this.properties = Map.copyOf(properties);
+    }
+
+    /** The loader of this process's environment and system properties. */
+    public static SettingsLoader fromProcess() {
+        Map<String, String> properties = new java.util.HashMap<>();
+        System.getProperties().stringPropertyNames().forEach(name -> properties.put(name, System.getProperty(name)));
+        return new SettingsLoader(System.getenv(), properties);
     }
 
     public Settings load(Optional<Path> configFile) {
         ObjectNode root = defaults();
-        Optional<Path> file = configFile.or(() -> Optional.ofNullable(env.get("CATO_CONFIG")).map(Path::of));
+        Optional<Path> file = configFile.or(() -> envValue("CATO_CONFIG").map(Path::of));
         file.ifPresent(path -> merge(root, readFile(path)));
-        Optional.ofNullable(env.get("CATO_CONFIG_JSON")).ifPresent(json -> merge(root, parse(json, "CATO_CONFIG_JSON")));
+        envValue("CATO_CONFIG_JSON").ifPresent(json -> merge(root, parse(json, "CATO_CONFIG_JSON")));
         applyEnvironment(root);
         return toSettings(root);
     }
@@ -86,42 +155,60 @@ public final class SettingsLoader {
     }
 
     private void applyEnvironment(ObjectNode root) {
-        envValue("CATO_PORT").ifPresent(v -> root.put("port", integer("CATO_PORT", v)));
-        envValue("CATO_DATA_DIR").ifPresent(v -> root.put("data_dir", v));
-        envValue("CATO_ADMIN_TOKEN").ifPresent(v -> root.put("admin_token", v));
-        envValue("CATO_ROLLOUT_PERCENTAGE").ifPresent(v ->
-                root.with("rollout").put("percentage", integer("CATO_ROLLOUT_PERCENTAGE", v)));
-        envValue("CATO_LEGACY_BASE_URL").ifPresent(v -> root.with("legacy").put("base_url", v));
-        envValue("CATO_LEGACY_API_KEY").ifPresent(v -> root.with("legacy").put("api_key", v));
-        envValue("CATO_SESSIONS_TABLE").ifPresent(v -> root.with("tables").put("sessions", v));
-        envValue("CATO_IDEMPOTENCY_TABLE").ifPresent(v -> root.with("tables").put("idempotency", v));
-        envValue("CATO_CACHE_TABLE").ifPresent(v -> root.with("tables").put("cache", v));
-        envValue("CATO_CACHE_ENABLED").ifPresent(v -> root.with("cache").put("enabled", Boolean.parseBoolean(v.strip())));
-        envValue("CATO_CACHE_FALSE_HIT_BUDGET").ifPresent(v ->
-                root.with("cache").put("false_hit_budget", decimal("CATO_CACHE_FALSE_HIT_BUDGET", v)));
-        envValue("CATO_ROUTING_THRESHOLD").ifPresent(v ->
-                root.with("routing").put("threshold", decimal("CATO_ROUTING_THRESHOLD", v)));
-        envValue("CATO_MAX_IN_FLIGHT").ifPresent(v ->
-                root.with("limits").put("max_in_flight", integer("CATO_MAX_IN_FLIGHT", v)));
-        envValue("CATO_UPSTREAM_HTTP2").ifPresent(v ->
-                root.with("upstream").put("http2", Boolean.parseBoolean(v.strip())));
-        envValue("CATO_UPSTREAM_CONNECTIONS").ifPresent(v ->
-                root.with("upstream").put("connections", integer("CATO_UPSTREAM_CONNECTIONS", v)));
-        envValue("CATO_BREAKERS_TABLE").ifPresent(v -> root.with("tables").put("breakers", v));
-        envValue("CATO_MEMORY_TABLE").ifPresent(v -> root.with("tables").put("memory", v));
-        envValue("CATO_BUDGETS_TABLE").ifPresent(v -> root.with("tables").put("budgets", v));
+        for (Variable variable : VARIABLES) {
+            envValue(variable.name()).ifPresent(value -> variable.apply(root, value));
+        }
         for (JsonNode tier : root.withArray("tiers")) {
             String prefix = "CATO_TIER_" + tier.path("name").asText().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
-            envValue(prefix + "BASE_URL").ifPresent(v -> ((ObjectNode) tier).put("base_url", v));
-            envValue(prefix + "API_KEY").ifPresent(v -> ((ObjectNode) tier).put("api_key", v));
-            envValue(prefix + "MODEL_ID").ifPresent(v -> ((ObjectNode) tier).put("model_id", v));
-            envValue(prefix + "REGION").ifPresent(v -> ((ObjectNode) tier).put("region", v));
-            envValue(prefix + "ENDPOINT").ifPresent(v -> ((ObjectNode) tier).put("endpoint", v));
+            for (String field : List.of("base_url", "api_key", "model_id", "region", "endpoint")) {
+                envValue(prefix + field.toUpperCase(Locale.ROOT)).ifPresent(v -> ((ObjectNode) tier).put(field, v));
+            }
         }
     }
 
     private Optional<String> envValue(String name) {
         return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+    }
+
+    /** One environment variable that sets one JSON setting, at a dotted path such as {@code aws.opensearch.endpoint}. */
+    record Variable(String name, String path, Kind kind) {
+        enum Kind { TEXT, INTEGER, POSITIVE, DECIMAL, BOOLEAN }
+
+        static Variable text(String name, String path) {
+            return new Variable(name, path, Kind.TEXT);
+        }
+
+        static Variable integer(String name, String path) {
+            return new Variable(name, path, Kind.INTEGER);
+        }
+
+        static Variable positive(String name, String path) {
+            return new Variable(name, path, Kind.POSITIVE);
+        }
+
+        static Variable decimal(String name, String path) {
+            return new Variable(name, path, Kind.DECIMAL);
+        }
+
+        static Variable bool(String name, String path) {
+            return new Variable(name, path, Kind.BOOLEAN);
+        }
+
+        void apply(ObjectNode root, String value) {
+            String[] keys = path.split("\\.");
+            ObjectNode parent = root;
+            for (int i = 0; i < keys.length - 1; i++) {
+                parent = parent.withObjectProperty(keys[i]);
+            }
+            String key = keys[keys.length - 1];
+            switch (kind) {
+                case TEXT -> parent.put(key, value);
+                case INTEGER -> parent.put(key, SettingsLoader.integer(name, value));
+                case POSITIVE -> parent.put(key, SettingsLoader.positive(name, value));
+                case DECIMAL -> parent.put(key, SettingsLoader.decimal(name, value));
+                case BOOLEAN -> parent.put(key, Boolean.parseBoolean(value.strip()));
+            }
+        }
     }
 
     private static int integer(String name, String value) {
@@ -132,42 +219,103 @@ public final class SettingsLoader {
         }
     }
 
+    private static int positive(String name, String value) {
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidSettingsException(name + " must be a positive whole number, got '" + value + "'");
+    }
+
     private Settings toSettings(JsonNode root) {
         try {
-            JsonNode limits = root.path("limits");
-            return new Settings(root.path("port").asInt(), Path.of(root.path("data_dir").asText(".cato")),
-                    text(root, "admin_token"), root.path("rollout").path("percentage").asInt(100),
-                    legacy(root.path("legacy")), tiers(root.path("tiers")), names(root.path("fallback_chain")),
-                    Duration.ofHours(root.path("session").path("ttl_hours").asLong(720)),
-                    root.path("session").path("max_turns_read").asInt(50),
-                    Duration.ofSeconds(root.path("idempotency").path("window_seconds").asLong(3600)),
-                    limits(limits),
-                    new Settings.Tables(root.path("tables").path("sessions").asText(),
-                            root.path("tables").path("idempotency").asText(),
-                            root.path("tables").path("cache").asText("cato-cache"),
-                            root.path("tables").path("breakers").asText("cato-breakers"),
-                            root.path("tables").path("memory").asText(Settings.Tables.DEFAULT_MEMORY),
-                            root.path("tables").path("budgets").asText(Settings.Tables.DEFAULT_BUDGETS)),
-                    cache(root.path("cache")),
-                    breaker(root.path("breaker")),
-                    routing(root.path("routing"), root.path("legacy")),
-                    root.path("upstream").path("http2").asBoolean(false),
-                    root.path("upstream").path("connections").asInt(1),
-                    BudgetSettings.fromJson(root.path("budgets")));
+            return new Settings(server(root), rollout(root), models(root), sessions(root), limits(root.path("limits")),
+                    tables(root.path("tables")), cache(root.path("cache")), breaker(root.path("breaker")),
+                    routing(root.path("routing"), root.path("legacy")), BudgetSettings.fromJson(root.path("budgets")),
+                    aws(root.path("aws")), workflows(root.path("workflows")), lambda());
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(e.getMessage(), e);
         }
     }
 
+    private static Settings.Server server(JsonNode root) {
+        return new Settings.Server(root.path("port").asInt(), Path.of(root.path("data_dir").asText()),
+                text(root, "admin_token"));
+    }
+
+    private static Settings.Rollout rollout(JsonNode root) {
+        return new Settings.Rollout(root.path("rollout").path("percentage").asInt(), legacy(root.path("legacy")));
+    }
+
+    private static Settings.Models models(JsonNode root) {
+        return new Settings.Models(tiers(root.path("tiers")), names(root.path("fallback_chain")),
+                root.path("upstream").path("http2").asBoolean(), root.path("upstream").path("connections").asInt());
+    }
+
+    private static Settings.Sessions sessions(JsonNode root) {
+        return new Settings.Sessions(Duration.ofHours(root.path("session").path("ttl_hours").asLong()),
+                root.path("session").path("max_turns_read").asInt(),
+                Duration.ofSeconds(root.path("idempotency").path("window_seconds").asLong()));
+    }
+
+    private static Settings.Tables tables(JsonNode tables) {
+        return new Settings.Tables(tables.path("sessions").asText(), tables.path("idempotency").asText(),
+                tables.path("cache").asText(), tables.path("breakers").asText(), tables.path("memory").asText(),
+                tables.path("budgets").asText());
+    }
+
     private static Settings.Limits limits(JsonNode limits) {
-        return new Settings.Limits(limits.path("max_body_bytes").asInt(1_048_576),
-                Duration.ofMillis(limits.path("request_timeout_ms").asLong(30_000)),
-                Duration.ofMillis(limits.path("stream_timeout_ms").asLong(300_000)),
-                Duration.ofMillis(limits.path("memory_reserve_ms").asLong(1_000)),
-                limits.path("default_max_tokens").asInt(1024),
-                limits.path("max_in_flight").asInt(Settings.DEFAULT_MAX_IN_FLIGHT),
-                limits.path("max_query_bytes").asInt(128 * 1024),
-                Duration.ofMillis(limits.path("read_timeout_ms").asLong(20_000)));
+        var timeouts = new Settings.Timeouts(Duration.ofMillis(limits.path("request_timeout_ms").asLong()),
+                Duration.ofMillis(limits.path("stream_timeout_ms").asLong()),
+                Duration.ofMillis(limits.path("memory_reserve_ms").asLong()),
+                Duration.ofMillis(limits.path("read_timeout_ms").asLong()));
+        return new Settings.Limits(limits.path("max_body_bytes").asInt(), limits.path("max_query_bytes").asInt(),
+                limits.path("default_max_tokens").asInt(), limits.path("max_in_flight").asInt(), timeouts);
+    }
+
+    private static Settings.Aws aws(JsonNode aws) {
+        JsonNode search = aws.path("opensearch");
+        var openSearch = new Settings.OpenSearch(uri(search, "endpoint"), search.path("refresh").asBoolean(),
+                search.path("cache_index").asText(), search.path("episode_index").asText());
+        JsonNode app = aws.path("appconfig");
+        Optional<Settings.AppConfig> appConfig = text(app, "application").map(application ->
+                new Settings.AppConfig(application, app.path("environment").asText(), app.path("profile").asText()));
+        return new Settings.Aws(aws.path("region").asText(), uri(aws, "endpoint"), uri(aws, "s3_endpoint"),
+                uri(aws, "bedrock_endpoint"), openSearch, appConfig);
+    }
+
+    private static Settings.Workflows workflows(JsonNode workflows) {
+        JsonNode extraction = workflows.path("extraction");
+        JsonNode batch = workflows.path("batch");
+        var sizes = new Settings.BatchSizes(batch.path("min_records").asInt(), batch.path("max_records").asInt(),
+                batch.path("max_tokens").asInt(), batch.path("poll_seconds").asInt());
+        return new Settings.Workflows(text(workflows, "verify_state_machine_arn"), text(workflows, "nli_endpoint"),
+                text(workflows, "shadow_probe_endpoint"),
+                new Settings.Extraction(text(extraction, "model_id"), text(extraction, "region"),
+                        uri(extraction, "endpoint")),
+                new Settings.Batch(text(batch, "model_id"), batch.path("environment").asText(), text(batch, "bucket"),
+                        sizes));
+    }
+
+    /**
+     * What the Lambda runtime tells the function, from its environment and JVM properties alone (defaults from
+     * {@code defaults.json}): a function reads it before the rest of its settings, so that it can report
+     * settings it cannot load to the Runtime API.
+     */
+    public Settings.Lambda lambda() {
+        JsonNode defaults = defaults().path("lambda");
+        return new Settings.Lambda("snap-start".equals(env.get(INITIALIZATION_TYPE)), envValue(RUNTIME_API),
+                Optional.ofNullable(properties.get(CRAC_COMPAT)).filter(v -> !v.isBlank()),
+                envValue(SERVICE_NAME).orElse(defaults.path("service_name").asText()),
+                envValue(METRICS_NAMESPACE).orElse(defaults.path("metrics_namespace").asText()));
+    }
+
+    private static Optional<URI> uri(JsonNode node, String field) {
+        return text(node, field).map(URI::create);
     }
 
     private static double decimal(String name, String value) {
@@ -210,7 +358,7 @@ public final class SettingsLoader {
 
     private static Optional<Settings.Legacy> legacy(JsonNode legacy) {
         return text(legacy, "base_url").map(url -> new Settings.Legacy(URI.create(url), text(legacy, "api_key"),
-                legacy.path("model").asText("gpt-4o-mini"), Duration.ofMillis(legacy.path("timeout_ms").asLong(30_000))));
+                legacy.path("model").asText(), Duration.ofMillis(legacy.path("timeout_ms").asLong())));
     }
 
     private static BreakerPolicy breaker(JsonNode b) {

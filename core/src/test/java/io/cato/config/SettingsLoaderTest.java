@@ -19,21 +19,21 @@ class SettingsLoaderTest {
     void defaults_haveOnlyTheMemoryTierEnabled() {
         Settings settings = new SettingsLoader(Map.of()).load(Optional.empty());
 
-        assertThat(settings.port()).isEqualTo(8080);
-        assertThat(settings.rolloutPercentage()).isEqualTo(100);
-        assertThat(settings.legacy()).isEmpty();
+        assertThat(settings.server().port()).isEqualTo(8080);
+        assertThat(settings.rollout().percentage()).isEqualTo(100);
+        assertThat(settings.rollout().legacy()).isEmpty();
         assertThat(settings.tiers()).filteredOn(t -> t.enabled()).extracting(t -> t.name()).containsExactly("memory");
     }
 
     @Test
     void inFlightLimit_defaultsToTenThousand_andTheVariableOverridesIt() {
-        assertThat(new SettingsLoader(Map.of()).load(Optional.empty()).maxInFlight())
+        assertThat(new SettingsLoader(Map.of()).load(Optional.empty()).limits().maxInFlight())
                 .isEqualTo(Settings.DEFAULT_MAX_IN_FLIGHT).isEqualTo(10_000);
         Settings settings = new SettingsLoader(Map.of("CATO_MAX_IN_FLIGHT", "60000", "CATO_UPSTREAM_HTTP2", "true"))
                 .load(Optional.empty());
 
-        assertThat(settings.maxInFlight()).isEqualTo(60_000);
-        assertThat(settings.upstreamHttp2()).isTrue();
+        assertThat(settings.limits().maxInFlight()).isEqualTo(60_000);
+        assertThat(settings.models().http2()).isTrue();
         assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_MAX_IN_FLIGHT", "0")).load(Optional.empty()))
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("max_in_flight");
     }
@@ -50,11 +50,11 @@ class SettingsLoaderTest {
 
         Settings settings = new SettingsLoader(env).load(Optional.of(file));
 
-        assertThat(settings.port()).isEqualTo(9000);
-        assertThat(settings.rolloutPercentage()).isEqualTo(20);
-        assertThat(settings.adminToken()).contains("from-env");
+        assertThat(settings.server().port()).isEqualTo(9000);
+        assertThat(settings.rollout().percentage()).isEqualTo(20);
+        assertThat(settings.server().adminToken()).contains("from-env");
         assertThat(settings.tiers().getFirst().baseUrl()).contains("http://127.0.0.1:8000/v1");
-        assertThat(settings.legacy()).isPresent();
+        assertThat(settings.rollout().legacy()).isPresent();
     }
 
     @Test
@@ -121,5 +121,52 @@ class SettingsLoaderTest {
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("CATO_PORT");
         assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_CONFIG_JSON", "{\"fallback_chain\": [\"nope\"]}"))
                 .load(Optional.empty())).isInstanceOf(InvalidSettingsException.class).hasMessageContaining("nope");
+    }
+
+    @Test
+    void awsAndWorkflowVariables_fillTheirGroups_withDefaultsFromTheShippedFile() {
+        Settings defaults = new SettingsLoader(Map.of()).load(Optional.empty());
+        assertThat(defaults.aws().region()).isEqualTo("us-east-1");
+        assertThat(defaults.aws().openSearch().endpoint()).isEmpty();
+        assertThat(defaults.aws().openSearch().episodeIndex()).isEqualTo("cato-episodes");
+        assertThat(defaults.aws().appConfig()).isEmpty();
+        assertThat(defaults.workflows().batch().sizes()).isEqualTo(new Settings.BatchSizes(100, 5000, 512, 900));
+        assertThat(defaults.lambda().snapStartInit()).isFalse();
+
+        Settings settings = new SettingsLoader(Map.of("AWS_REGION", "eu-west-1",
+                "CATO_AWS_ENDPOINT", "http://127.0.0.1:4566", "CATO_OPENSEARCH_ENDPOINT", "https://search.example",
+                "CATO_OPENSEARCH_REFRESH", "true", "CATO_APPCONFIG_APPLICATION", "cato",
+                "CATO_BATCH_MAX_RECORDS", "200", "CATO_ENVIRONMENT", "test",
+                "AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start", "POWERTOOLS_SERVICE_NAME", "cato-verify"),
+                Map.of("org.crac.Core.Compat", "com.amazonaws.services.lambda.crac")).load(Optional.empty());
+
+        assertThat(settings.aws().region()).isEqualTo("eu-west-1");
+        assertThat(settings.aws().endpoint()).contains(URI.create("http://127.0.0.1:4566"));
+        assertThat(settings.aws().openSearch().endpoint()).contains(URI.create("https://search.example"));
+        assertThat(settings.aws().openSearch().refresh()).isTrue();
+        assertThat(settings.aws().appConfig()).contains(new Settings.AppConfig("cato", "prod", "rollout"));
+        assertThat(settings.workflows().batch().sizes().maxRecords()).isEqualTo(200);
+        assertThat(settings.workflows().batch().jobNamePrefix()).isEqualTo("cato-test-curiosity-");
+        assertThat(settings.lambda().snapStartInit()).isTrue();
+        assertThat(settings.lambda().cracCompat()).contains("com.amazonaws.services.lambda.crac");
+        assertThat(settings.lambda().serviceName()).isEqualTo("cato-verify");
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("CATO_BATCH_POLL_SECONDS", "0")).load(Optional.empty()))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("CATO_BATCH_POLL_SECONDS must be a positive whole number, got '0'");
+    }
+
+    @Test
+    void readme_documentsEveryVariableTheLoaderReads() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String table = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("## Query routing"));
+
+        for (SettingsLoader.Variable variable : SettingsLoader.VARIABLES) {
+            assertThat(table).as(variable.name()).contains("`" + variable.name() + "`");
+        }
+        for (String name : new String[] {SettingsLoader.INITIALIZATION_TYPE, SettingsLoader.RUNTIME_API,
+            SettingsLoader.SERVICE_NAME, SettingsLoader.METRICS_NAMESPACE, SettingsLoader.CRAC_COMPAT,
+            "CATO_CONFIG", "CATO_CONFIG_JSON"}) {
+            assertThat(table).as(name).contains(name);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.cato.testing;
 
 import io.cato.api.AdminAuth;
+import io.cato.api.ApiParts;
 import io.cato.api.CatoApi;
 import io.cato.api.Idempotency;
 import io.cato.config.Json;
@@ -78,9 +79,9 @@ public final class InMemoryCato {
         Orchestrator orchestrator = Orchestrator.builder(sessions, Router.chainOrder(chained))
                 .stats(stats).clock(clock).limits(new Orchestrator.Limits(50, 256, 0.2, Duration.ofSeconds(5)))
                 .budgets(budgets).build();
-        return new CatoApi(new CatoApi.Parts(Json.newMapper(), orchestrator, chained,
-                new Idempotency(idempotency), new FixedRolloutFlag(rollout), legacy,
-                new AdminAuth(Optional.of(ADMIN_TOKEN)), List.of(), stats, clock, 1_048_576,
-                CatoApi.Deadlines.of(Duration.ofSeconds(5)), breakers));
+        return new CatoApi(ApiParts.builder(Json.newMapper(), orchestrator, chained)
+                .idempotency(new Idempotency(idempotency)).rollout(new FixedRolloutFlag(rollout)).legacy(legacy)
+                .adminAuth(new AdminAuth(Optional.of(ADMIN_TOKEN))).stats(stats).clock(clock).maxBodyBytes(1_048_576)
+                .deadlines(CatoApi.Deadlines.of(Duration.ofSeconds(5))).breakers(breakers).build());
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.CatoApi;
 import io.cato.config.Json;
 import io.cato.aws.AwsClients;
-import io.cato.aws.CatoWiring;
+import io.cato.aws.CacheBackend;
+import io.cato.aws.DynamoDbComponents;
+import io.cato.aws.ModelClients;
 import io.cato.aws.dynamodb.CatoTables;
 import io.cato.cache.Embedder;
 import io.cato.cache.LuceneVectorIndex;
@@ -17,6 +19,8 @@ import io.cato.memory.RecentFacts;
 import io.cato.rollout.FixedRolloutFlag;
 import io.cato.routing.Orchestrator;
 import io.cato.nli.NliClient;
+import io.cato.verification.ShadowProbeClient;
+import io.cato.verification.Verification;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -35,11 +39,11 @@ public final class LocalCato implements AutoCloseable {
     private final LocalServer server;
     private final AdminToken adminToken;
 
-    private final Optional<CatoWiring.CacheBackend> cache;
+    private final Optional<CacheBackend> cache;
     private final LocalWorkflows workflows;
 
     private LocalCato(Optional<EmbeddedDynamoDb> dynamoDb, DynamoDbClient dynamo, LocalServer server, AdminToken adminToken,
-                      Optional<CatoWiring.CacheBackend> cache, LocalWorkflows workflows) {
+                      Optional<CacheBackend> cache, LocalWorkflows workflows) {
         this.cache = cache;
         this.workflows = workflows;
         this.dynamoDb = dynamoDb;
@@ -57,51 +61,49 @@ public final class LocalCato implements AutoCloseable {
      *                         a DynamoDB Local of its own, so the store's work is not counted as the server's
      */
     public static LocalCato start(Settings settings, String host, Optional<URI> dynamoDbEndpoint) {
-        AdminToken token = AdminToken.resolve(settings.adminToken(), settings.dataDir());
+        AdminToken token = AdminToken.resolve(settings.server().adminToken(), settings.server().dataDir());
         Settings effective = settings.withAdminToken(token.value());
         Optional<EmbeddedDynamoDb> dynamoDb = dynamoDbEndpoint.isPresent() ? Optional.empty()
-                : Optional.of(EmbeddedDynamoDb.persistentAt(settings.dataDir().resolve("dynamodb")));
+                : Optional.of(EmbeddedDynamoDb.persistentAt(settings.server().dataDir().resolve("dynamodb")));
         DynamoDbClient dynamo = new AwsClients(Region.US_EAST_1,
                 dynamoDbEndpoint.or(() -> dynamoDb.map(EmbeddedDynamoDb::endpoint))).dynamoDb();
-        Optional<CatoWiring.CacheBackend> cache = Optional.empty();
+        Optional<CacheBackend> cache = Optional.empty();
         LocalWorkflows workflows = null;
         try {
             if (effective.cache().enabled()) {
-                cache = Optional.of(CatoWiring.CacheBackend.load(
-                        LuceneVectorIndex.open(settings.dataDir().resolve("cache-index"))));
+                cache = Optional.of(CacheBackend.load(
+                        LuceneVectorIndex.open(settings.server().dataDir().resolve("cache-index"))));
             }
             CatoTables.createIfMissing(dynamo, effective.tables());
             ObjectMapper mapper = Json.newMapper();
             Clock clock = Clock.systemUTC();
             // One MiniLM encoder for the cache, the classifier, memory recall and consolidation.
-            Embedder embedder = cache.map(CatoWiring.CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
-            VectorIndex episodes = LuceneVectorIndex.open(settings.dataDir().resolve("episode-index"));
+            Embedder embedder = cache.map(CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
+            VectorIndex episodes = LuceneVectorIndex.open(settings.server().dataDir().resolve("episode-index"));
+            var components = new DynamoDbComponents(effective, dynamo, mapper, clock);
             // Consolidation adds facts through the answer path's copy, so a new fact is recalled at once.
-            RecentFacts facts = CatoWiring.recentFacts(effective, dynamo, clock);
-            workflows = new LocalWorkflows(new ConsolidationRun(CatoWiring.consolidation(effective, dynamo,
-                    facts.direct(), embedder, Optional.of(episodes), new ExtractiveFactExtractor(), NliClient.NONE,
-                    clock)), episodes,
+            RecentFacts facts = components.recentFacts();
+            workflows = new LocalWorkflows(new ConsolidationRun(components.consolidation(facts.direct(), embedder,
+                    Optional.of(episodes), new ExtractiveFactExtractor(), NliClient.NONE)), episodes,
                     cache.isEmpty() ? Optional.of(embedder) : Optional.empty(), mapper);
-            Orchestrator.LongTermMemory recallOnly = CatoWiring.longTermMemory(facts, embedder,
-                    Optional.of(episodes), Optional.empty(), clock);
-            var verification = new io.cato.verification.Verification(io.cato.verification.ShadowProbeClient.NONE,
-                    NliClient.NONE, recallOnly.recall().orElseThrow(), new io.cato.aws.dynamodb.DynamoDbSessionStore(
-                    dynamo, effective.tables().sessions(), effective.sessionTtl()), mapper, clock);
-            Orchestrator.LongTermMemory memory = new Orchestrator.LongTermMemory(recallOnly.recall(),
+            var recall = components.recall(facts, embedder, Optional.of(episodes));
+            var verification = new Verification(ShadowProbeClient.NONE, NliClient.NONE, recall,
+                    components.sessions(), mapper, clock);
+            var memory = new Orchestrator.LongTermMemory(Optional.of(recall),
                     Optional.of(workflows.verifier(verification)));
-            CatoApi api = CatoWiring.api(effective, dynamo, new FixedRolloutFlag(effective.rolloutPercentage()), mapper,
-                    CatoWiring.httpClient(effective.upstreamHttp2(), effective.upstreamConnections()), clock, CatoWiring.Extras.of(cache)
+            CatoApi api = components.api(new FixedRolloutFlag(effective.rollout().percentage()),
+                    ModelClients.httpClient(effective.models()), DynamoDbComponents.Extras.of(cache)
                             .withEmbedder(Optional.of(embedder))
                             .withMemory(memory, List.of(workflows.consolidateAction())));
-            LocalServer server = new LocalServer(api, host, effective.port(), effective.maxBodyBytes(),
-                    effective.maxInFlight(), effective.limits().readTimeout()).start();
+            LocalServer server = new LocalServer(api, host, effective.server().port(), effective.limits().maxBodyBytes(),
+                    effective.limits().maxInFlight(), effective.limits().readTimeout()).start();
             workflows.scheduleNightly();
             return new LocalCato(dynamoDb, dynamo, server, token, cache, workflows);
         } catch (RuntimeException e) {
             if (workflows != null) {
                 workflows.close();
             }
-            cache.ifPresent(CatoWiring.CacheBackend::close);
+            cache.ifPresent(CacheBackend::close);
             dynamo.close();
             dynamoDb.ifPresent(EmbeddedDynamoDb::close);
             throw e;
@@ -124,7 +126,7 @@ public final class LocalCato implements AutoCloseable {
     public void close() {
         server.close();
         workflows.close();
-        cache.ifPresent(CatoWiring.CacheBackend::close);
+        cache.ifPresent(CacheBackend::close);
         dynamo.close();
         dynamoDb.ifPresent(EmbeddedDynamoDb::close);
     }

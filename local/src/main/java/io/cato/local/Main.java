@@ -61,7 +61,7 @@ public final class Main {
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        Settings settings = new SettingsLoader(System.getenv()).load(config.map(Path::of));
+        Settings settings = SettingsLoader.fromProcess().load(config.map(Path::of));
         if (port.isPresent()) {
             settings = settings.withPort(parsePort(port.get()));
         }
@@ -100,13 +100,13 @@ public final class Main {
 
     private static void announce(LocalCato cato, Settings settings, String host) {
         String base = "http://" + host + ":" + cato.port();
-        System.out.println("Cato is listening on " + base + " (data in " + settings.dataDir().toAbsolutePath() + ")");
+        System.out.println("Cato is listening on " + base + " (data in " + settings.server().dataDir().toAbsolutePath() + ")");
         System.out.println("  curl -s " + base + "/api/cato/query -H 'content-type: application/json' "
                 + "-d '{\"query\":\"My name is Alice\",\"session_id\":\"demo\"}'");
         System.out.println("  curl -s " + base + "/v1/chat/completions -H 'content-type: application/json' "
                 + "-d '{\"messages\":[{\"role\":\"user\",\"content\":\"What is my name?\"}],\"user\":\"demo\"}'");
         if (cato.adminTokenGenerated()) {
-            System.out.println("Admin token (shown once, kept in " + settings.dataDir().resolve("admin-token") + "):");
+            System.out.println("Admin token (shown once, kept in " + settings.server().dataDir().resolve("admin-token") + "):");
             System.out.println("  " + cato.adminToken());
         }
         System.out.println("  curl -s " + base + "/api/admin/cato/status -H 'authorization: Bearer <admin token>'");

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cato.api.CatoApi;
 import io.cato.config.Json;
 import io.cato.aws.AwsClients;
-import io.cato.aws.CatoWiring;
+import io.cato.aws.DynamoDbComponents;
+import io.cato.aws.ModelClients;
 import io.cato.aws.dynamodb.CatoTables;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.config.Settings;
@@ -53,9 +54,9 @@ class DynamoDbOutageTest {
             Settings settings = new SettingsLoader(Map.of("CATO_CACHE_ENABLED", "false", "CATO_ADMIN_TOKEN", "t",
                     "CATO_TIER_SHADOW_BASE_URL", model.baseUrl().toString())).load(Optional.empty());
             CatoTables.createIfMissing(dynamo, settings.tables());
-            CatoApi api = CatoWiring.api(settings, dynamo, new FixedRolloutFlag(100), Json.newMapper(),
-                    CatoWiring.httpClient(), Clock.systemUTC(), CatoWiring.Extras.of(Optional.empty()));
-            try (LocalServer server = new LocalServer(api, "127.0.0.1", 0, settings.maxBodyBytes()).start()) {
+            CatoApi api = new DynamoDbComponents(settings, dynamo, Json.newMapper(), Clock.systemUTC())
+                    .api(new FixedRolloutFlag(100), ModelClients.httpClient(false, 1), DynamoDbComponents.Extras.NONE);
+            try (LocalServer server = new LocalServer(api, "127.0.0.1", 0, settings.limits().maxBodyBytes()).start()) {
                 Http http = new Http(server.port());
                 assertThat(http.query("outage", "First question").path("turn").asLong()).isEqualTo(1);
 
@@ -79,7 +80,7 @@ class DynamoDbOutageTest {
 
                 assertThat(resumed.body()).contains("\"turn\":2");
                 assertThat(model.calls()).isEqualTo(callsWhileDown + 1);
-                List<Turn> turns = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessionTtl())
+                List<Turn> turns = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessions().ttl())
                         .latest(new io.cato.session.SessionKey(CatoApi.DEFAULT_TENANT, "outage").storageKey(), 10);
                 assertThat(turns).extracting(Turn::seq).containsExactly(1L, 2L);
                 assertThat(turns).extracting(Turn::query).doesNotContain("Also asked while down");

@@ -41,7 +41,7 @@ final class LambdaProcess implements AutoCloseable {
         if (wrapper != null) {
             command.add(taskRoot.resolve(wrapper).toString());
         }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(CurrentJvm.executable());
         // The options the java runtimes start the JVM with (heap sized from the function's memory).
         command.addAll(List.of("-XX:MaxHeapSize=1717986k", "-XX:+UseSerialGC", "-XX:+TieredCompilation",
                 "-XX:TieredStopAtLevel=1", "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -74,7 +74,7 @@ final class LambdaProcess implements AutoCloseable {
 
     private static String runtimeClasspath() {
         List<String> jars = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : CurrentJvm.classPath().split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
             if (RUNTIME_JARS.stream().anyMatch(name::startsWith) && name.endsWith(".jar")) {
                 jars.add(entry);

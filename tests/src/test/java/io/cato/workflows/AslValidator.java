@@ -1,6 +1,7 @@
 package io.cato.workflows;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +36,18 @@ final class AslValidator {
         if (Files.isExecutable(local)) {
             return local.toString();
         }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "asl-validator"))) {
-                return Path.of(dir, "asl-validator").toString();
+        // The shell finds it on the PATH the tests inherited.
+        try {
+            Process which = new ProcessBuilder("sh", "-c", "command -v asl-validator").redirectErrorStream(true).start();
+            String found = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (which.waitFor() == 0 && !found.isEmpty() && Files.isExecutable(Path.of(found))) {
+                return found;
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
         throw new IllegalStateException("asl-validator is not installed: run 'npm ci' in the repository root "
                 + "(it installs asl-validator 4.0.0 into node_modules/), or 'npm install -g asl-validator@4.0.0'");

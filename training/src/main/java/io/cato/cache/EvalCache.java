@@ -42,7 +42,7 @@ public final class EvalCache {
             usage("give the pairs file");
         }
         List<QqpPair> pairs = QqpPairs.read(file, limit);
-        CacheSettings settings = new SettingsLoader(System.getenv()).load(Optional.empty()).cache();
+        CacheSettings settings = SettingsLoader.fromProcess().load(Optional.empty()).cache();
         double[] scores = new double[pairs.size()];
         boolean[] served = new boolean[pairs.size()];
         long started = System.nanoTime();

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Prints the dev curve of a trained verifier and a final JSON line:
- * {@code pairs.jsonl [weights.bin] [encodingCache]}; without a weights file the shipped ones are used.
+ * {@code pairs.jsonl [weights.bin] [encodingCache] [--dump-scores FILE] [--time-encoder]}; without a weights file
+ * the shipped ones are used.
  */
 public final class EvaluateDuplicateVerifier {
 
@@ -18,7 +19,9 @@ public final class EvaluateDuplicateVerifier {
     private EvaluateDuplicateVerifier() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] arguments) throws Exception {
+        TrainingOptions options = TrainingOptions.parse(arguments).allowing("dump-scores", "time-encoder");
+        String[] args = options.positional().toArray(String[]::new);
         List<QqpPair> pairs = QqpPairs.read(Path.of(args[0]));
         DuplicateVerifier verifier;
         if (args.length > 1 && !args[1].equals("-")) {
@@ -42,10 +45,10 @@ public final class EvaluateDuplicateVerifier {
         double msPerPair = (System.nanoTime() - start) / 1e6 / pairs.size();
         OperatingCurve curve = new OperatingCurve(scores, labels);
         System.out.printf(Locale.ROOT, "verifier cost (encodings given): %.3f ms per pair%n", msPerPair);
-        if (System.getProperty("dumpScores") != null) {
-            dumpScores(Path.of(System.getProperty("dumpScores")), pairs, scores);
+        if (options.text("dump-scores").isPresent()) {
+            dumpScores(Path.of(options.text("dump-scores").get()), pairs, scores);
         }
-        if (Boolean.getBoolean("timeEncoder")) {
+        if (options.flag("time-encoder")) {
             timeEncoder(pairs);
         }
         printCurve(curve, verifier.threshold());

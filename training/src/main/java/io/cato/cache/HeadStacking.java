@@ -17,7 +17,8 @@ final class HeadStacking {
     record Result(InteractionHead head, double[] outOfFold) {
     }
 
-    static Result fit(List<EncodedQuery[]> pairs, boolean[] labels, PairFeatures features, long seed) {
+    static Result fit(List<EncodedQuery[]> pairs, boolean[] labels, PairFeatures features, long seed,
+                      MlpHeadTrainer.Options options) {
         float[][] x = new float[pairs.size()][];
         for (int i = 0; i < x.length; i++) {
             x[i] = features.interaction(pairs.get(i)[0], pairs.get(i)[1]);
@@ -26,7 +27,7 @@ final class HeadStacking {
         for (int fold = 0; fold < FOLDS; fold++) {
             int f = fold;
             int[] trainIdx = java.util.stream.IntStream.range(0, x.length).filter(i -> i % FOLDS != f).toArray();
-            InteractionHead h = fitHead(rows(x, trainIdx), labels(labels, trainIdx), seed + fold);
+            InteractionHead h = fitHead(rows(x, trainIdx), labels(labels, trainIdx), seed + fold, options);
             for (int i = fold; i < x.length; i += FOLDS) {
                 oof[i] = h.logOdds(x[i]);
             }
@@ -35,11 +36,11 @@ final class HeadStacking {
         OperatingCurve curve = new OperatingCurve(oof, labels);
         System.out.printf("head out-of-fold: AUC %.4f, hits@1%% %.3f%n", curve.auc(),
                 curve.hitRate(curve.thresholdFor(0.01)));
-        return new Result(fitHead(x, labels, seed), oof);
+        return new Result(fitHead(x, labels, seed, options), oof);
     }
 
-    private static InteractionHead fitHead(float[][] x, boolean[] y, long seed) {
-        return MlpHeadTrainer.fit(x, y, seed);
+    private static InteractionHead fitHead(float[][] x, boolean[] y, long seed, MlpHeadTrainer.Options options) {
+        return MlpHeadTrainer.fit(x, y, seed, options);
     }
 
     private static float[][] rows(float[][] x, int[] idx) {

@@ -6,11 +6,21 @@ import java.util.SplittableRandom;
 /** Fits an {@link MlpHead} with seeded mini-batch Adam on logistic loss and decoupled weight decay. */
 final class MlpHeadTrainer {
 
-    private static final int HIDDEN = Integer.getInteger("headHidden", 128);
-    private static final int EPOCHS = Integer.getInteger("headEpochs", 8);
     private static final int BATCH = 64;
-    private static final float RATE = Float.parseFloat(System.getProperty("headRate", "1e-3"));
-    private static final float DECAY = Float.parseFloat(System.getProperty("headDecay", "1e-4"));
+
+    /** The head's size and training schedule ({@code --head-hidden}, {@code --head-epochs}, ...). */
+    record Options(int hidden, int epochs, float rate, float decay) {
+        static final Options DEFAULT = new Options(128, 8, 1e-3f, 1e-4f);
+
+        static Options from(TrainingOptions options) {
+            return new Options(options.integer("head-hidden", DEFAULT.hidden()),
+                    options.integer("head-epochs", DEFAULT.epochs()),
+                    (float) options.decimal("head-rate", DEFAULT.rate()),
+                    (float) options.decimal("head-decay", DEFAULT.decay()));
+        }
+    }
+
+    private final Options options;
 
     private final int inputs;
     private final float[] mean;
@@ -19,34 +29,36 @@ final class MlpHeadTrainer {
     private final float[][] grads;
     private final AdamState adam;
 
-    private MlpHeadTrainer(float[][] x, SplittableRandom random) {
+    private MlpHeadTrainer(float[][] x, SplittableRandom random, Options options) {
+        this.options = options;
+        final int hidden = options.hidden();
         inputs = x[0].length;
         mean = new float[inputs];
         scale = new float[inputs];
         standardisation(x, mean, scale);
-        float[] w1 = new float[HIDDEN * inputs];
-        float[] w2 = new float[HIDDEN];
+        float[] w1 = new float[hidden * inputs];
+        float[] w2 = new float[hidden];
         double std1 = Math.sqrt(2.0 / inputs);
         for (int i = 0; i < w1.length; i++) {
             w1[i] = (float) (gaussian(random) * std1);
         }
-        for (int h = 0; h < HIDDEN; h++) {
-            w2[h] = (float) (gaussian(random) * Math.sqrt(1.0 / HIDDEN));
+        for (int h = 0; h < hidden; h++) {
+            w2[h] = (float) (gaussian(random) * Math.sqrt(1.0 / hidden));
         }
-        params = new float[][] {w1, new float[HIDDEN], w2, new float[1]};
-        grads = new float[][] {new float[w1.length], new float[HIDDEN], new float[HIDDEN], new float[1]};
+        params = new float[][] {w1, new float[hidden], w2, new float[1]};
+        grads = new float[][] {new float[w1.length], new float[hidden], new float[hidden], new float[1]};
         adam = new AdamState(params);
     }
 
-    static MlpHead fit(float[][] x, boolean[] y, long seed) {
+    static MlpHead fit(float[][] x, boolean[] y, long seed, Options options) {
         SplittableRandom random = new SplittableRandom(seed);
-        MlpHeadTrainer t = new MlpHeadTrainer(x, random);
+        MlpHeadTrainer t = new MlpHeadTrainer(x, random, options);
         float[][] z = new float[x.length][];
         for (int i = 0; i < x.length; i++) {
             z[i] = MlpHead.standardise(x[i], t.mean, t.scale);
         }
         int[] order = java.util.stream.IntStream.range(0, x.length).toArray();
-        for (int epoch = 0; epoch < EPOCHS; epoch++) {
+        for (int epoch = 0; epoch < options.epochs(); epoch++) {
             shuffle(order, random);
             for (int start = 0; start < order.length; start += BATCH) {
                 int end = Math.min(order.length, start + BATCH);
@@ -56,19 +68,20 @@ final class MlpHeadTrainer {
                 for (int k = start; k < end; k++) {
                     t.backprop(z[order[k]], y[order[k]]);
                 }
-                t.adam.step(t.params, t.grads, end - start, RATE, DECAY);
+                t.adam.step(t.params, t.grads, end - start, options.rate(), options.decay());
             }
         }
         return new MlpHead(t.mean, t.scale, t.params[0], t.params[1], t.params[2], t.params[3][0]);
     }
 
     private void backprop(float[] z, boolean label) {
+        final int hidden = options.hidden();
         float[] w1 = params[0];
         float[] b1 = params[1];
         float[] w2 = params[2];
-        float[] act = new float[HIDDEN];
+        float[] act = new float[hidden];
         double out = params[3][0];
-        for (int h = 0; h < HIDDEN; h++) {
+        for (int h = 0; h < hidden; h++) {
             float a = b1[h];
             int row = h * inputs;
             for (int i = 0; i < inputs; i++) {
@@ -79,7 +92,7 @@ final class MlpHeadTrainer {
         }
         float err = (float) (1 / (1 + Math.exp(-out)) - (label ? 1 : 0));
         grads[3][0] += err;
-        for (int h = 0; h < HIDDEN; h++) {
+        for (int h = 0; h < hidden; h++) {
             grads[2][h] += err * act[h];
             if (act[h] > 0) {
                 float delta = err * w2[h];

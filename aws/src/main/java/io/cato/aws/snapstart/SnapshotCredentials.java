@@ -1,5 +1,6 @@
 package io.cato.aws.snapstart;
 
+import io.cato.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -16,9 +17,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * the call, DynamoDB Local and the stubs accept it), and work that needs real credentials at
  * start-up waits for {@link #restored()}.
  *
- * <p>The phase is read from {@code AWS_LAMBDA_INITIALIZATION_TYPE}, which Lambda sets to
- * {@code snap-start} while it initialises a SnapStart function; anywhere else credentials are
- * resolved as usual from the start.
+ * <p>The phase begins when a function's wiring calls {@link #beginSnapshotPhase()}, which it does when
+ * its settings say Lambda is initialising it for a snapshot ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start});
+ * anywhere else credentials are resolved as usual from the start. The phase is the process's, so it
+ * is kept in one static field: every client built in the process shares it, as they share the snapshot.
  */
 public final class SnapshotCredentials implements AwsCredentialsProvider {
     private static final Logger LOG = Logger.getLogger(SnapshotCredentials.class.getName());
@@ -27,8 +29,7 @@ public final class SnapshotCredentials implements AwsCredentialsProvider {
     private static final AwsCredentials PLACEHOLDER = AwsBasicCredentials.create(PLACEHOLDER_KEY_ID, "none");
 
     private static final Object LOCK = new Object();
-    private static volatile boolean beforeSnapshot =
-            "snap-start".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"));
+    private static volatile boolean beforeSnapshot;
     private static final List<Runnable> WAITING = new ArrayList<>();
 
     private final AwsCredentialsProvider real;
@@ -80,10 +81,20 @@ public final class SnapshotCredentials implements AwsCredentialsProvider {
         }
     }
 
-    /** Puts the process back before its snapshot, as Lambda's SnapStart initialisation does; for tests. */
-    static void enterSnapshotPhase() {
+    /**
+     * The process is being initialised for a snapshot: called first by a function's wiring when its settings
+     * say so ({@code Settings.Lambda#snapStartInit}), before any AWS client is built.
+     */
+    public static void beginSnapshotPhase() {
         synchronized (LOCK) {
             beforeSnapshot = true;
+        }
+    }
+
+    /** Begins the snapshot phase when {@code lambda} says the function is being initialised for one. */
+    public static void beginIfInitialisingSnapshot(Settings.Lambda lambda) {
+        if (lambda.snapStartInit()) {
+            beginSnapshotPhase();
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.cato.aws.bedrock;
 
+import java.util.Optional;
+import io.cato.config.SettingsLoader;
+import io.cato.config.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,10 +22,10 @@ class BedrockFactExtractionTest {
     void withAModelConfigured_factsComeFromConverseAsSchemaJson() {
         try (BedrockStub stub = new BedrockStub().answering(
                 "{\"facts\":[{\"statement\":\"Machine learning lets computers learn from data.\",\"confidence\":0.9}]}")) {
-            FactExtractor extractor = BedrockFactExtraction.fromEnvironment(Map.of(
+            FactExtractor extractor = BedrockFactExtraction.from(extraction(Map.of(
                     "CATO_EXTRACTION_MODEL_ID", BedrockModelClientTest.MODEL,
                     "CATO_EXTRACTION_MODEL_REGION", "us-east-1",
-                    "CATO_EXTRACTION_MODEL_ENDPOINT", stub.endpoint().toString()), new ObjectMapper());
+                    "CATO_EXTRACTION_MODEL_ENDPOINT", stub.endpoint().toString())), "us-east-1", new ObjectMapper());
 
             List<CandidateFact> facts = extractor.extract("What is machine learning?",
                     "Machine learning lets computers learn from data.", "ai");
@@ -41,7 +44,11 @@ class BedrockFactExtractionTest {
 
     @Test
     void withoutAModel_theOfflineExtractorIsUsed() {
-        assertThat(BedrockFactExtraction.fromEnvironment(Map.of(), new ObjectMapper()))
+        assertThat(BedrockFactExtraction.from(extraction(Map.of()), "us-east-1", new ObjectMapper()))
                 .isInstanceOf(ExtractiveFactExtractor.class);
+    }
+
+    private static Settings.Extraction extraction(Map<String, String> env) {
+        return new SettingsLoader(env).load(Optional.empty()).workflows().extraction();
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.cato.aws.CatoWiring;
+import io.cato.aws.ModelClients;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +29,7 @@ class StripedHttpClientTest {
             exchange.close();
         });
         upstream.start();
-        try (HttpClient striped = CatoWiring.httpClient(false, 4)) {
+        try (HttpClient striped = ModelClients.httpClient(false, 4)) {
             URI uri = URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1/models");
             for (int i = 0; i < 12; i++) {
                 HttpResponse<String> response = striped.send(HttpRequest.newBuilder(uri).build(),
@@ -45,7 +45,7 @@ class StripedHttpClientTest {
 
     @Test
     void oneConnection_isThePlainClient_andFewerThanOneIsRefused() {
-        assertThat(CatoWiring.httpClient(true, 1)).isNotInstanceOf(StripedHttpClient.class);
+        assertThat(ModelClients.httpClient(true, 1)).isNotInstanceOf(StripedHttpClient.class);
         assertThatThrownBy(() -> StripedHttpClient.of(0, HttpClient::newHttpClient))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -45,7 +45,7 @@ class SnapshotCredentialsTest {
 
     @Test
     void beforeTheRestore_thePlaceholderIsGiven_andTheRealChainIsNeverAsked() {
-        SnapshotCredentials.enterSnapshotPhase();
+        SnapshotCredentials.beginSnapshotPhase();
         CountingProvider chain = new CountingProvider();
         AwsCredentialsProvider credentials = SnapshotCredentials.around(chain);
 
@@ -60,7 +60,7 @@ class SnapshotCredentialsTest {
 
     @Test
     void startUpWorkThatNeedsCredentials_waitsForTheRestore_andRunsOnce_evenIfOneTaskFails() {
-        SnapshotCredentials.enterSnapshotPhase();
+        SnapshotCredentials.beginSnapshotPhase();
         List<String> ran = Collections.synchronizedList(new ArrayList<>());
         SnapshotCredentials.whenRestored(() -> ran.add("create index"));
         SnapshotCredentials.whenRestored(() -> {
@@ -93,7 +93,7 @@ class SnapshotCredentialsTest {
             exchange.close();
         });
         dynamo.start();
-        SnapshotCredentials.enterSnapshotPhase();
+        SnapshotCredentials.beginSnapshotPhase();
         URI endpoint = URI.create("http://127.0.0.1:" + dynamo.getAddress().getPort());
         try (DynamoDbClient client = new AwsClients(Region.US_EAST_1, Optional.of(endpoint)).dynamoDb();
              MiniLmTokenEncoder embedder = MiniLmTokenEncoder.load(1)) {

@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.aws.snapstart.SnapStartPriming;
+import io.cato.config.Settings;
+import io.cato.config.SettingsLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * The curiosity state machine's function: {@code collect}, {@code build}, {@code submit},
@@ -21,11 +23,11 @@ public final class CuriosityStepHandler implements RequestStreamHandler {
     private final SnapStartPriming priming;
 
     public CuriosityStepHandler() {
-        this(System.getenv());
+        this(SettingsLoader.fromProcess().load(Optional.empty()));
     }
 
-    CuriosityStepHandler(Map<String, String> env) {
-        CuriosityWiring wiring = CuriosityWiring.from(env);
+    CuriosityStepHandler(Settings settings) {
+        CuriosityWiring wiring = new CuriosityWiring(settings);
         this.mapper = wiring.mapper();
         this.steps = wiring.steps();
         this.priming = wiring.priming();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.config.SettingsLoader;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.testing.BedrockBatchStub;
@@ -15,6 +16,7 @@ import io.cato.config.Settings;
 import io.cato.memory.Fact;
 import io.cato.memory.UnknownStepException;
 import io.cato.session.TurnDraft;
+import java.util.Optional;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -203,7 +205,7 @@ class CuriosityStepHandlerTest {
         if (minimum != null) {
             env.put("CATO_BATCH_MIN_RECORDS", minimum);
         }
-        return new CuriosityStepHandler(env);
+        return new CuriosityStepHandler(new SettingsLoader(env).load(Optional.empty()));
     }
 
     private static ObjectNode event(String step, JsonNode input) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cato.config.SettingsLoader;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.testing.DynamoDbLocal;
@@ -12,6 +13,7 @@ import io.cato.config.Settings;
 import io.cato.memory.Fact;
 import io.cato.memory.UnknownStepException;
 import io.cato.session.TurnDraft;
+import java.util.Optional;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -88,8 +90,8 @@ class ConsolidateStepHandlerTest {
     }
 
     private static ConsolidateStepHandler handler(Settings.Tables tables) {
-        return new ConsolidateStepHandler(Map.of("CATO_AWS_ENDPOINT", dynamo.endpoint().toString(),
-                "CATO_SESSIONS_TABLE", tables.sessions(), "CATO_MEMORY_TABLE", tables.memory()));
+        return new ConsolidateStepHandler(new SettingsLoader(Map.of("CATO_AWS_ENDPOINT", dynamo.endpoint().toString(),
+                "CATO_SESSIONS_TABLE", tables.sessions(), "CATO_MEMORY_TABLE", tables.memory())).load(Optional.empty()));
     }
 
     /** The state machine's path: read, then each item through extract, dedupe, contradiction and write, then advance. */

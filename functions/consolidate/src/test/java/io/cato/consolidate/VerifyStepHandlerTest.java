@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cato.config.SettingsLoader;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
 import io.cato.aws.dynamodb.DynamoDbSessionStore;
 import io.cato.aws.testing.DynamoDbLocal;
@@ -16,6 +17,7 @@ import io.cato.memory.UnknownStepException;
 import io.cato.session.Turn;
 import io.cato.session.TurnDraft;
 import io.cato.session.Verdict;
+import java.util.Optional;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -110,8 +112,8 @@ class VerifyStepHandlerTest {
     }
 
     private static VerifyStepHandler handler(Settings.Tables tables) {
-        return new VerifyStepHandler(Map.of("CATO_AWS_ENDPOINT", dynamo.endpoint().toString(),
-                "CATO_SESSIONS_TABLE", tables.sessions(), "CATO_MEMORY_TABLE", tables.memory()));
+        return new VerifyStepHandler(new SettingsLoader(Map.of("CATO_AWS_ENDPOINT", dynamo.endpoint().toString(),
+                "CATO_SESSIONS_TABLE", tables.sessions(), "CATO_MEMORY_TABLE", tables.memory())).load(Optional.empty()));
     }
 
     /** The state machine passes the whole state as {@code input}. */

@@ -1,5 +1,6 @@
 package io.cato.route;
 
+import io.cato.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,12 +33,9 @@ final class LambdaRuntimeApi {
         this.hostAndPort = hostAndPort;
     }
 
-    static LambdaRuntimeApi fromEnvironment() {
-        String api = System.getenv("AWS_LAMBDA_RUNTIME_API");
-        if (api == null || api.isBlank()) {
-            throw new IllegalStateException("AWS_LAMBDA_RUNTIME_API is not set: not started by Lambda");
-        }
-        return new LambdaRuntimeApi(api);
+    static LambdaRuntimeApi of(Settings.Lambda lambda) {
+        return new LambdaRuntimeApi(lambda.runtimeApi().orElseThrow(
+                () -> new IllegalStateException("AWS_LAMBDA_RUNTIME_API is not set: not started by Lambda")));
     }
 
     /** Blocks until Lambda hands over the next invocation (the environment may be frozen meanwhile). */

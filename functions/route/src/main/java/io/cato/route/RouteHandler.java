@@ -36,7 +36,7 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
      * (SnapStart: once per published version), and primed before the snapshot.
      */
     public RouteHandler() {
-        this(RouteWiring.fromEnvironment());
+        this(RouteWiring.fromProcess());
     }
 
     RouteHandler(RouteWiring wiring) {

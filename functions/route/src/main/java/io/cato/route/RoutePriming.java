@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.ApiRequest;
 import io.cato.api.CatoApi;
 import io.cato.config.Json;
-import io.cato.aws.CatoWiring;
+import io.cato.aws.CacheBackend;
 import io.cato.aws.snapstart.SnapStartPriming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +33,7 @@ final class RoutePriming implements Resource {
     private final CatoApi api;
     private final DynamoDbClient dynamo;
     private final String sessionsTable;
-    private final Optional<CatoWiring.CacheBackend> cache;
+    private final Optional<CacheBackend> cache;
     private final ObjectMapper mapper = Json.newMapper();
 
     RoutePriming(RouteWiring wiring) {

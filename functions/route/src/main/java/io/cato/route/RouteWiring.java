@@ -2,108 +2,130 @@ package io.cato.route;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.CatoApi;
-import io.cato.config.Json;
 import io.cato.aws.AwsClients;
-import io.cato.aws.CatoWiring;
+import io.cato.aws.CacheBackend;
+import io.cato.aws.DynamoDbComponents;
+import io.cato.aws.ModelClients;
 import io.cato.aws.appconfig.AppConfigRolloutFlag;
 import io.cato.aws.opensearch.OpenSearchIndexes;
 import io.cato.aws.opensearch.OpenSearchVectorIndex;
+import io.cato.aws.snapstart.SnapshotCredentials;
+import io.cato.aws.stepfunctions.StepFunctionsVerificationStarter;
 import io.cato.cache.Embedder;
 import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.cache.VectorIndex;
+import io.cato.config.Json;
 import io.cato.config.Settings;
 import io.cato.config.SettingsLoader;
 import io.cato.rollout.FixedRolloutFlag;
-import io.cato.status.EmfMetricsSink;
 import io.cato.rollout.RolloutFlag;
-import java.net.URI;
+import io.cato.routing.Orchestrator;
+import io.cato.status.EmfMetricsSink;
+import io.cato.verification.VerificationStarter;
 import java.time.Clock;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Builds the route function from its environment: settings, AWS clients (with an endpoint
- * override, {@code CATO_AWS_ENDPOINT}, for DynamoDB Local or moto), and the rollout flag from
- * AppConfig when {@code CATO_APPCONFIG_APPLICATION} names one. The semantic cache's vector tier
- * is the OpenSearch Serverless collection at {@code CATO_OPENSEARCH_ENDPOINT} (index
- * {@code CATO_OPENSEARCH_INDEX}, default {@code cato-cache}); {@code CATO_OPENSEARCH_REFRESH=true}
- * selects a provisioned domain or local node, where writes can be refreshed at once. Without an
- * endpoint the function runs without the semantic cache.
+ * The route function's wiring, built once per environment from its {@link Settings}: AWS clients (through
+ * {@code CATO_AWS_ENDPOINT} for DynamoDB Local or moto), the rollout flag from AppConfig when one is configured,
+ * the semantic cache's vector tier on OpenSearch when an endpoint is configured (without one the function runs
+ * without the semantic cache), long-term memory, and the API over them.
  */
-public record RouteWiring(CatoApi api, DynamoDbClient dynamo, Settings settings,
-                          Optional<CatoWiring.CacheBackend> cache) {
+public final class RouteWiring {
+    private static final Logger LOG = Logger.getLogger(RouteWiring.class.getName());
 
-    public static RouteWiring fromEnvironment() {
-        return from(System.getenv());
+    private final Settings settings;
+    private final AwsClients aws;
+    private final DynamoDbClient dynamo;
+    private final ObjectMapper mapper = Json.newMapper();
+    private final Clock clock = Clock.systemUTC();
+    private final Optional<CacheBackend> cache;
+    private final CatoApi api;
+
+    /** The wiring of this process, from its environment. */
+    public static RouteWiring fromProcess() {
+        return new RouteWiring(SettingsLoader.fromProcess().load(Optional.empty()));
     }
 
-    public static RouteWiring from(Map<String, String> env) {
-        Settings settings = new SettingsLoader(env).load(Optional.empty());
-        Region region = Region.of(env.getOrDefault("AWS_REGION", "us-east-1"));
-        AwsClients aws = new AwsClients(region, Optional.ofNullable(env.get("CATO_AWS_ENDPOINT")).map(URI::create));
-        ObjectMapper mapper = Json.newMapper();
-        DynamoDbClient dynamo = aws.dynamoDb();
-        Optional<CatoWiring.CacheBackend> cache = cacheBackend(env, settings, region);
+    public RouteWiring(Settings settings) {
+        SnapshotCredentials.beginIfInitialisingSnapshot(settings.lambda());
+        this.settings = settings;
+        this.aws = AwsClients.of(settings.aws());
+        this.dynamo = aws.dynamoDb();
+        this.cache = cacheBackend();
         // One MiniLM encoder for the cache, the classifier and memory recall: the cache's when it has one.
-        Embedder embedder = cache.map(CatoWiring.CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
-        CatoWiring.Extras extras = CatoWiring.Extras.of(cache)
+        Embedder embedder = cache.map(CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
+        var components = new DynamoDbComponents(settings, dynamo, mapper, clock);
+        var extras = DynamoDbComponents.Extras.of(cache)
                 .withEmbedder(Optional.of(embedder))
-                .withMemory(memory(env, settings, dynamo, aws, mapper, embedder), java.util.List.of())
-                .withMetrics(new EmfMetricsSink(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Cato"),
-                        env.getOrDefault("POWERTOOLS_SERVICE_NAME", "cato-route"), System.out, Clock.systemUTC()));
-        CatoApi api = CatoWiring.api(settings, dynamo, rollout(env, settings, aws, mapper), mapper,
-                CatoWiring.httpClient(settings.upstreamHttp2(), settings.upstreamConnections()), Clock.systemUTC(), extras);
-        return new RouteWiring(api, dynamo, settings, cache);
+                .withMemory(memory(components, embedder), List.of())
+                .withMetrics(new EmfMetricsSink(settings.lambda().metricsNamespace(), settings.lambda().serviceName(),
+                        System.out, clock));
+        this.api = components.api(rollout(), ModelClients.httpClient(settings.models()), extras);
+    }
+
+    public CatoApi api() {
+        return api;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Optional<CacheBackend> cache() {
+        return cache;
     }
 
     /**
-     * Facts from the memory table recalled into every answer's context, using the cache's
-     * embedding model when there is one; verification started after answering when
-     * {@code CATO_VERIFY_STATE_MACHINE_ARN} names the verify state machine.
+     * Facts from the memory table recalled into every answer's context, using the cache's embedding model when
+     * there is one; verification started after answering when the verify state machine is configured.
      */
-    private static io.cato.routing.Orchestrator.LongTermMemory memory(Map<String, String> env, Settings settings,
-            DynamoDbClient dynamo, AwsClients aws, ObjectMapper mapper, Embedder embedder) {
-        Optional<io.cato.verification.VerificationStarter> verification =
-                Optional.ofNullable(env.get("CATO_VERIFY_STATE_MACHINE_ARN")).filter(arn -> !arn.isBlank())
-                        .map(arn -> new io.cato.aws.stepfunctions.StepFunctionsVerificationStarter(aws.stepFunctions(),
-                                arn, mapper));
-        Optional<VectorIndex> episodes = OpenSearchIndexes.fromEnvironment(env,
-                Region.of(env.getOrDefault("AWS_REGION", "us-east-1")),
-                env.getOrDefault("CATO_EPISODE_INDEX", "cato-episodes")).map(VectorIndex.class::cast);
-        return CatoWiring.longTermMemory(settings, dynamo, embedder, episodes, verification, Clock.systemUTC());
+    private Orchestrator.LongTermMemory memory(DynamoDbComponents components, Embedder embedder) {
+        Optional<VerificationStarter> verification = settings.workflows().verifyStateMachineArn()
+                .map(arn -> new StepFunctionsVerificationStarter(aws.stepFunctions(), arn, mapper));
+        Optional<VectorIndex> episodes = OpenSearchIndexes.open(settings.aws().openSearch(), region(),
+                settings.aws().openSearch().episodeIndex()).map(VectorIndex.class::cast);
+        return components.longTermMemory(components.recentFacts(), embedder, episodes, verification);
     }
 
-    private static Optional<CatoWiring.CacheBackend> cacheBackend(Map<String, String> env, Settings settings,
-                                                                   Region region) {
-        String endpoint = env.get("CATO_OPENSEARCH_ENDPOINT");
-        if (!settings.cache().enabled() || endpoint == null || endpoint.isBlank()) {
+    private Optional<CacheBackend> cacheBackend() {
+        if (!settings.cache().enabled()) {
             return Optional.empty();
         }
-        String index = env.getOrDefault("CATO_OPENSEARCH_INDEX", "cato-cache");
-        OpenSearchVectorIndex vectors = OpenSearchIndexes.fromEnvironment(env, region, index).orElseThrow();
-        // Once per environment: during init, or, under SnapStart, once restored (it needs credentials).
-        io.cato.aws.snapstart.SnapshotCredentials.whenRestored(() -> {
-            try {
-                vectors.createIfMissing();
-            } catch (RuntimeException e) {
-                // Lookups against a missing index turn into misses; the cache must not stop the function.
-                java.util.logging.Logger.getLogger(RouteWiring.class.getName())
-                        .warning(() -> "cache index " + index + " not checked: " + e.getClass().getSimpleName());
-            }
+        String index = settings.aws().openSearch().cacheIndex();
+        return OpenSearchIndexes.open(settings.aws().openSearch(), region(), index).map(vectors -> {
+            // Once per environment: during init, or, under SnapStart, once restored (it needs credentials).
+            SnapshotCredentials.whenRestored(() -> createIfMissing(vectors, index));
+            return CacheBackend.load(vectors);
         });
-        return Optional.of(CatoWiring.CacheBackend.load(vectors));
     }
 
-    private static RolloutFlag rollout(Map<String, String> env, Settings settings, AwsClients aws, ObjectMapper mapper) {
-        String application = env.get("CATO_APPCONFIG_APPLICATION");
-        if (application == null || application.isBlank()) {
-            return new FixedRolloutFlag(settings.rolloutPercentage());
+    private static void createIfMissing(OpenSearchVectorIndex vectors, String index) {
+        try {
+            vectors.createIfMissing();
+        } catch (RuntimeException e) {
+            // Lookups against a missing index turn into misses; the cache must not stop the function.
+            LOG.warning(() -> "cache index " + index + " not checked: " + e.getClass().getSimpleName());
         }
-        var location = new AppConfigRolloutFlag.Location(application, env.getOrDefault("CATO_APPCONFIG_ENVIRONMENT", "prod"),
-                env.getOrDefault("CATO_APPCONFIG_PROFILE", "rollout"));
-        return new AppConfigRolloutFlag(aws.appConfigData(), location, mapper, Clock.systemUTC(),
-                settings.rolloutPercentage());
+    }
+
+    private RolloutFlag rollout() {
+        return settings.aws().appConfig()
+                .<RolloutFlag>map(app -> new AppConfigRolloutFlag(aws.appConfigData(),
+                        new AppConfigRolloutFlag.Location(app.application(), app.environment(), app.profile()), mapper,
+                        clock, settings.rollout().percentage()))
+                .orElseGet(() -> new FixedRolloutFlag(settings.rollout().percentage()));
+    }
+
+    private Region region() {
+        return Region.of(settings.aws().region());
     }
 }

@@ -1,8 +1,8 @@
 package io.cato.route;
 
+import io.cato.config.Settings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,7 +16,6 @@ import java.util.logging.Logger;
  */
 final class SnapStartCheckpoint {
     private static final Logger LOG = Logger.getLogger(SnapStartCheckpoint.class.getName());
-    static final String COMPAT_PROPERTY = "org.crac.Core.Compat";
     /** Loads the managed runtime client's native library (/var/runtime/lib/jni), which its context uses. */
     private static final String RUNTIME_JNI = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper";
     /** The exit status the managed runtime's client uses for a failed checkpoint or restore. */
@@ -25,14 +24,10 @@ final class SnapStartCheckpoint {
     private SnapStartCheckpoint() {
     }
 
-    static boolean requested(Map<String, String> env) {
-        return "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
-    }
-
-    static void take(LambdaRuntimeApi runtime) {
+    static void take(LambdaRuntimeApi runtime, Settings.Lambda lambda) {
         Object context;
         try {
-            context = runtimeContext();
+            context = runtimeContext(lambda);
             hook(context, "beforeCheckpoint");
             runtime.restoreNext();
         } catch (RuntimeException | ReflectiveOperationException e) {
@@ -50,12 +45,9 @@ final class SnapStartCheckpoint {
         }
     }
 
-    private static Object runtimeContext() throws ReflectiveOperationException {
-        String compat = System.getProperty(COMPAT_PROPERTY);
-        if (compat == null || compat.isBlank()) {
-            throw new IllegalStateException("SnapStart init without -D" + COMPAT_PROPERTY
-                    + ": the managed runtime's CRaC context is unknown");
-        }
+    private static Object runtimeContext(Settings.Lambda lambda) throws ReflectiveOperationException {
+        String compat = lambda.cracCompat().orElseThrow(() -> new IllegalStateException(
+                "SnapStart init without -Dorg.crac.Core.Compat: the managed runtime's CRaC context is unknown"));
         // The runtime's context clears the JVM's DNS cache before the snapshot through the native library
         // its own client loads at start-up; this client does not use that library otherwise.
         Class.forName(RUNTIME_JNI).getMethod("load").invoke(null);

@@ -1,5 +1,9 @@
 package io.cato.route;
 
+import io.cato.config.Settings;
+import io.cato.config.SettingsLoader;
+import java.util.Optional;
+
 /**
  * The route function's own runtime client, which streams answers through API Gateway. The java25
  * managed runtime's client posts one buffered response per invocation; this one posts each in the
@@ -13,18 +17,21 @@ public final class StreamingRuntime {
     }
 
     public static void main(String[] args) {
-        LambdaRuntimeApi runtime = LambdaRuntimeApi.fromEnvironment();
+        SettingsLoader loader = SettingsLoader.fromProcess();
+        // What the runtime tells the function comes first, so that settings that do not load are reported to it.
+        Settings.Lambda lambda = loader.lambda();
+        LambdaRuntimeApi runtime = LambdaRuntimeApi.of(lambda);
         ProxyStreamResponder responder;
         try {
             // The same wiring and SnapStart priming as the handler the managed runtime would load.
-            responder = new ProxyStreamResponder(new RouteHandler(RouteWiring.fromEnvironment()));
+            responder = new ProxyStreamResponder(new RouteHandler(new RouteWiring(loader.load(Optional.empty()))));
         } catch (RuntimeException | LinkageError e) {
             runtime.initError(e);
             System.exit(1);
             return;
         }
-        if (SnapStartCheckpoint.requested(System.getenv())) {
-            SnapStartCheckpoint.take(runtime);
+        if (lambda.snapStartInit()) {
+            SnapStartCheckpoint.take(runtime, lambda);
         }
         while (true) {
             responder.answer(runtime.next(), runtime);

@@ -1,8 +1,10 @@
 package io.cato.route;
 
+import io.cato.config.SettingsLoader;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,9 +57,10 @@ public final class FirstRequestBenchmark {
 
     private static long spawn(String mode, DynamoDbLocal dynamo, Settings.Tables tables)
             throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), FirstRequestBenchmark.class.getName(), "--child", mode,
+        String jvm = ProcessHandle.current().info().command().orElseThrow();
+        Process process = new ProcessBuilder(jvm, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-cp", java.lang.management.ManagementFactory.getRuntimeMXBean().getClassPath(),
+                FirstRequestBenchmark.class.getName(), "--child", mode,
                 dynamo.endpoint().toString(), tables.sessions(), tables.idempotency(), tables.cache(), tables.breakers())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(process.getInputStream().readAllBytes()).strip();
@@ -68,9 +71,9 @@ public final class FirstRequestBenchmark {
     }
 
     private static void child(String[] args) {
-        RouteWiring wiring = RouteWiring.from(Map.of("CATO_AWS_ENDPOINT", args[2], "AWS_REGION", "us-east-1",
+        RouteWiring wiring = new RouteWiring(new SettingsLoader(Map.of("CATO_AWS_ENDPOINT", args[2], "AWS_REGION", "us-east-1",
                 "CATO_SESSIONS_TABLE", args[3], "CATO_IDEMPOTENCY_TABLE", args[4], "CATO_CACHE_TABLE", args[5],
-                "CATO_BREAKERS_TABLE", args[6]));
+                "CATO_BREAKERS_TABLE", args[6])).load(Optional.empty()));
         RouteHandler handler = new RouteHandler(wiring.api());
         if (args[1].equals("prime")) {
             new RoutePriming(wiring).prime();

@@ -1,5 +1,6 @@
 package io.cato.route;
 
+import io.cato.config.SettingsLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import io.cato.testing.OpenAiStub;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +45,7 @@ class RouteDeadlineTest {
             String tier = "\"provider\":\"openai\",\"model_id\":\"m\",\"base_url\":\"" + hanging.baseUrl()
                     + "\",\"context_window\":200000,\"history_budget\":16000,\"max_output_tokens\":4096";
             // The template's figures: tiers of 20 s and 15 s, a 27 s request deadline, behind a function with less left.
-            RouteHandler handler = new RouteHandler(RouteWiring.from(Map.of(
+            RouteHandler handler = new RouteHandler(new RouteWiring(new SettingsLoader(Map.of(
                     "CATO_AWS_ENDPOINT", DYNAMO.endpoint().toString(),
                     "AWS_REGION", "us-east-1",
                     "CATO_SESSIONS_TABLE", tables.sessions(),
@@ -54,7 +56,7 @@ class RouteDeadlineTest {
                             + "{\"name\":\"haiku\"," + tier + ",\"timeout_ms\":15000},"
                             + "{\"name\":\"memory\",\"provider\":\"memory\",\"model_id\":\"memory\",\"timeout_ms\":1000,"
                             + "\"context_window\":32000,\"history_budget\":16000,\"max_output_tokens\":1000}],"
-                            + "\"fallback_chain\":[\"sonnet\",\"haiku\",\"memory\"]}")).api());
+                            + "\"fallback_chain\":[\"sonnet\",\"haiku\",\"memory\"]}")).load(Optional.empty())).api());
 
             long started = System.nanoTime();
             CompletableFuture<APIGatewayProxyResponseEvent> first = CompletableFuture.supplyAsync(

@@ -1,5 +1,6 @@
 package io.cato.route;
 
+import io.cato.config.SettingsLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -9,6 +10,7 @@ import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import io.cato.session.Turn;
 import io.cato.testing.OpenAiStub;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,7 +65,7 @@ class RouteHandlerConcurrencyTest {
                 "CATO_BREAKERS_TABLE", tables.breakers(),
                 "CATO_MEMORY_TABLE", tables.memory(),
                 "CATO_TIER_SHADOW_BASE_URL", model.baseUrl().toString()));
-        return new RouteHandler(RouteWiring.from(env));
+        return new RouteHandler(new RouteWiring(new SettingsLoader(env).load(Optional.empty())));
     }
 
     private static APIGatewayProxyRequestEvent query(String apiKey, String session, String text, String idempotencyKey) {

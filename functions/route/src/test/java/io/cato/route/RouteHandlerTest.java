@@ -1,5 +1,6 @@
 package io.cato.route;
 
+import io.cato.config.SettingsLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -13,6 +14,7 @@ import io.cato.config.Settings;
 import io.cato.session.Turn;
 import io.cato.testing.OneMinute;
 import io.cato.testing.OpenAiStub;
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +67,7 @@ class RouteHandlerTest {
         if (withModel) {
             env.put("CATO_TIER_SHADOW_BASE_URL", model.baseUrl().toString());
         }
-        return new RouteHandler(RouteWiring.from(env).api());
+        return new RouteHandler(new RouteWiring(new SettingsLoader(env).load(Optional.empty())).api());
     }
 
     private static APIGatewayProxyRequestEvent event(String name) throws IOException {

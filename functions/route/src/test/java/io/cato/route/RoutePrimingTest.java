@@ -1,9 +1,11 @@
 package io.cato.route;
 
+import io.cato.config.SettingsLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +20,9 @@ class RoutePrimingTest {
     }
 
     private static RouteWiring wiring(Settings.Tables tables) {
-        return RouteWiring.from(Map.of("CATO_AWS_ENDPOINT", DYNAMO.endpoint().toString(), "AWS_REGION", "us-east-1",
+        return new RouteWiring(new SettingsLoader(Map.of("CATO_AWS_ENDPOINT", DYNAMO.endpoint().toString(), "AWS_REGION", "us-east-1",
                 "CATO_SESSIONS_TABLE", tables.sessions(), "CATO_IDEMPOTENCY_TABLE", tables.idempotency(),
-                "CATO_BREAKERS_TABLE", tables.breakers(), "CATO_CACHE_TABLE", tables.cache()));
+                "CATO_BREAKERS_TABLE", tables.breakers(), "CATO_CACHE_TABLE", tables.cache())).load(Optional.empty()));
     }
 
     @Test
@@ -37,7 +39,8 @@ class RoutePrimingTest {
 
     @Test
     void prime_whenTheTableIsMissing_skipsThatStepWithoutFailing() {
-        Settings.Tables missing = new Settings.Tables("absent-sessions", "absent-idem", "absent-cache", "absent-breakers");
+        Settings.Tables missing = new Settings.Tables("absent-sessions", "absent-idem", "absent-cache", "absent-breakers",
+                "absent-memory", "absent-budgets");
 
         assertThat(new RoutePriming(wiring(missing)).prime()).isEqualTo(3);
     }

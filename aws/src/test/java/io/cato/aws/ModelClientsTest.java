@@ -17,8 +17,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The clients CatoWiring builds for AWS tiers reach their endpoint override and retry throttling. */
-class CatoWiringModelClientsTest {
+/** The clients ModelClients builds for AWS tiers reach their endpoint override and retry throttling. */
+class ModelClientsTest {
     private final BedrockStub bedrock = new BedrockStub();
     private final SageMakerStub sageMaker = new SageMakerStub();
 
@@ -43,8 +43,8 @@ class CatoWiringModelClientsTest {
     @Test
     void bedrockTier_throttledOnce_isRetriedAndAnswers() {
         bedrock.failingOnceWith(429, "ThrottlingException", "Too many requests, please wait before trying again.");
-        ModelClient client = CatoWiring.client(tier(Provider.BEDROCK, "anthropic.claude-3-5-haiku-20241022-v1:0",
-                bedrock.endpoint()), CatoWiring.httpClient(), Json.newMapper());
+        ModelClient client = ModelClients.client(tier(Provider.BEDROCK, "anthropic.claude-3-5-haiku-20241022-v1:0",
+                bedrock.endpoint()), ModelClients.httpClient(false, 1), Json.newMapper());
 
         assertThat(client.complete(question()).text()).isEqualTo("Paris is the capital.");
         assertThat(bedrock.requests()).hasSize(2);
@@ -52,8 +52,8 @@ class CatoWiringModelClientsTest {
 
     @Test
     void sageMakerTier_callsTheEndpointNamedByTheModelId() {
-        ModelClient client = CatoWiring.client(tier(Provider.SAGEMAKER, "cato-shadow-self", sageMaker.endpoint()),
-                CatoWiring.httpClient(), Json.newMapper());
+        ModelClient client = ModelClients.client(tier(Provider.SAGEMAKER, "cato-shadow-self", sageMaker.endpoint()),
+                ModelClients.httpClient(false, 1), Json.newMapper());
 
         assertThat(client.complete(question()).text()).isEqualTo("Paris is the capital.");
         assertThat(sageMaker.lastRequest().path()).isEqualTo("/endpoints/cato-shadow-self/invocations");
