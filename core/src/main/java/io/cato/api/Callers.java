@@ -2,10 +2,7 @@ package io.cato.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cato.budget.Caller;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.cato.digest.Sha256;
 import java.util.Optional;
 
 /**
@@ -60,11 +57,6 @@ final class Callers {
 
     /** A key's id: the first 128 bits of its SHA-256, in hex ({@code printf %s KEY | sha256sum | cut -c1-32}). */
     static String digest(String key) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Sha256.hexPrefix(key, 16);
     }
 }

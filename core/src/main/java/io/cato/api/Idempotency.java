@@ -1,5 +1,6 @@
 package io.cato.api;
 
+import io.cato.digest.Sha256;
 import io.cato.idempotency.Claim;
 import io.cato.idempotency.IdempotencyStore;
 import io.cato.idempotency.StoredResponse;
@@ -8,10 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -121,11 +119,7 @@ public final class Idempotency {
     }
 
     static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Sha256.hex(body);
     }
 
     /** Writes to the caller and to a copy; a caller that went away fails the write, the copy is then dropped. */

@@ -1,9 +1,6 @@
 package io.cato.budget;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.cato.digest.Sha256;
 import java.util.Locale;
 
 /**
@@ -46,11 +43,6 @@ public record Scope(Kind kind, String tenant, String id) {
     }
 
     static String digest(String value) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Sha256.hexPrefix(value, 16);
     }
 }

@@ -3,20 +3,18 @@ package io.cato.curiosity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.cache.Embedder;
+import io.cato.digest.Sha256;
 import io.cato.memory.CandidateFact;
 import io.cato.memory.Fact;
 import io.cato.memory.FactExtractor;
 import io.cato.memory.SemanticMemory;
 import io.cato.memory.Watermarks;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,11 +283,7 @@ public final class Curiosity {
     }
 
     private static String digest(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(content);
     }
 
     private static final class Tally {

@@ -4,13 +4,10 @@ import io.cato.cache.CacheEntry;
 import io.cato.cache.CacheScope;
 import io.cato.cache.Embedder;
 import io.cato.cache.VectorIndex;
+import io.cato.digest.Sha256;
 import io.cato.session.InteractionLog.Interaction;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -64,11 +61,6 @@ public final class EpisodicMemory {
     }
 
     static String idFor(String reference) {
-        try {
-            return "ep-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(reference.getBytes(StandardCharsets.UTF_8)), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "ep-" + Sha256.hexPrefix(reference, 16);
     }
 }

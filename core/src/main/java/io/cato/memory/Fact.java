@@ -1,11 +1,8 @@
 package io.cato.memory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.cato.digest.Sha256;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,13 +35,7 @@ public record Fact(String id, String tenant, String domain, String statement, St
     /** The id a statement gets in a tenant's domain: equal for statements that differ only in case, spacing or a final stop. */
     public static String idFor(String tenant, String domain, String statement) {
         String normalised = statement.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").replaceAll("[.!]+$", "");
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((tenant + '\u0000' + domain + '\u0000' + normalised).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hexPrefix(tenant + '\u0000' + domain + '\u0000' + normalised, 16);
     }
 
     /** The partition a fact lives in. */

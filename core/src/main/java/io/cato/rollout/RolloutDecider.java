@@ -1,8 +1,6 @@
 package io.cato.rollout;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.cato.digest.Sha256;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -33,15 +31,11 @@ public final class RolloutDecider {
 
     /** 0..99, uniform over keys; SHA-256 so that similar ids do not cluster. */
     static int bucket(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            long value = 0;
-            for (int i = 0; i < 8; i++) {
-                value = (value << 8) | (digest[i] & 0xff);
-            }
-            return (int) Long.remainderUnsigned(value, 100);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        byte[] digest = Sha256.of(key);
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (digest[i] & 0xff);
         }
+        return (int) Long.remainderUnsigned(value, 100);
     }
 }

@@ -7,14 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import io.cato.api.ApiRequest;
 import io.cato.api.ApiResponse;
 import io.cato.api.CatoApi;
+import io.cato.digest.Sha256;
 import io.cato.model.Deadline;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -78,12 +76,7 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
 
     /** A stable tenant id for an API key; the key itself is a secret and is never stored. */
     static String tenantOf(String apiKey) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
-            return "key-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return "key-" + Sha256.hexPrefix(apiKey, 8);
     }
 
     static ApiRequest toRequest(APIGatewayProxyRequestEvent event) {

@@ -1,15 +1,12 @@
 package io.cato.routing.training;
 
 import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.digest.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,16 +110,11 @@ final class RouterEmbeddings implements AutoCloseable {
     }
 
     private static String key(List<String> texts) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String text : texts) {
-                digest.update(text.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(digest.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        StringBuilder joined = new StringBuilder();
+        for (String text : texts) {
+            joined.append(text).append('\u0000');
         }
+        return Sha256.hexPrefix(joined.toString(), 8);
     }
 
     @Override

@@ -1,15 +1,13 @@
 package io.cato.routing.training;
 
+import io.cato.digest.Sha256;
 import io.cato.routing.QueryClassifier;
 import io.cato.routing.QueryClassifierWeights;
 import io.cato.routing.QueryFeatures;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +82,9 @@ public final class TrainQueryClassifier {
 
     /** A stable pseudo-random split: the same prompt always lands on the same side. */
     static boolean heldOut(String prompt, double percent) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(prompt.getBytes(StandardCharsets.UTF_8));
-            int bucket = ((digest[0] & 0xff) << 8 | (digest[1] & 0xff)) % 10_000;
-            return bucket < percent * 100;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Sha256.of(prompt);
+        int bucket = ((digest[0] & 0xff) << 8 | (digest[1] & 0xff)) % 10_000;
+        return bucket < percent * 100;
     }
 
     static List<String> texts(List<LabeledPrompt> prompts) {
