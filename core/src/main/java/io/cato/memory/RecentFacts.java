@@ -14,8 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * consolidation runs (nightly, or on demand): an instance sees new ones within {@code ttl}, and at
  * once when they were added through this object.
  *
- * <p>Concurrent queries of a domain whose copy has run out share one read. A failed read is not
- * kept: the next query tries again.
+ * <p>Concurrent queries of a domain without a copy share one read. Once a copy has run out, one
+ * query reads the domain again while the others go on with the copy, so no query waits on a slow
+ * store behind another; a read that fails keeps the old copy in use, and the next query tries
+ * again. Without any copy, a failed read is the query's failure and is not kept.
  */
 public final class RecentFacts implements SemanticMemory {
     /** How long a domain's facts are reused unless configured otherwise. */
@@ -32,6 +34,7 @@ public final class RecentFacts implements SemanticMemory {
     private final Clock clock;
     private final Map<Key, Copy> copies = new ConcurrentHashMap<>();
     private final Map<Key, Object> locks = new ConcurrentHashMap<>();
+    private final java.util.Set<Key> rereading = ConcurrentHashMap.newKeySet();
 
     public RecentFacts(SemanticMemory store, Duration ttl, Clock clock) {
         if (ttl.isNegative()) {
@@ -52,9 +55,13 @@ public final class RecentFacts implements SemanticMemory {
     @Override
     public List<Fact> inDomain(String tenant, String domain, int limit) {
         Key key = new Key(tenant, domain);
-        Copy copy = fresh(copies.get(key), limit);
+        Copy current = copies.get(key);
+        Copy copy = fresh(current, limit);
         if (copy != null) {
             return copy.facts();
+        }
+        if (current != null && current.limit() >= limit) {
+            return reread(key, tenant, domain, limit, cut(current, limit));
         }
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
             copy = fresh(copies.get(key), limit);
@@ -66,11 +73,31 @@ public final class RecentFacts implements SemanticMemory {
         }
     }
 
+    /** One query reads an expired domain again; the others, and this one if the read fails, use the old copy. */
+    private List<Fact> reread(Key key, String tenant, String domain, int limit, Copy old) {
+        if (!rereading.add(key)) {
+            return old.facts();
+        }
+        try {
+            Copy copy = new Copy(List.copyOf(store.inDomain(tenant, domain, limit)), limit, clock.instant());
+            copies.put(key, copy);
+            return copy.facts();
+        } catch (RuntimeException e) {
+            return old.facts();
+        } finally {
+            rereading.remove(key);
+        }
+    }
+
     /** The copy when it is still fresh and was read with at least this limit. */
     private Copy fresh(Copy copy, int limit) {
         if (copy == null || copy.limit() < limit || !clock.instant().isBefore(copy.readAt().plus(ttl))) {
             return null;
         }
+        return cut(copy, limit);
+    }
+
+    private static Copy cut(Copy copy, int limit) {
         return copy.facts().size() > limit ? new Copy(copy.facts().subList(0, limit), limit, copy.readAt()) : copy;
     }
 

@@ -108,6 +108,49 @@ class RecentFactsTest {
         assertThat(store.reads.get()).isEqualTo(1);
     }
 
+    @Test
+    void whileOneQueryReadsAnExpiredDomainAgain_theOthersAreAnsweredFromTheOldCopyAtOnce() throws Exception {
+        store.target.add(fact("ai", "Machine learning learns from data."));
+        assertThat(facts.inDomain("t", "ai", 500)).hasSize(1);
+        clock.advance(Duration.ofSeconds(31));
+        CountDownLatch readStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        store.beforeRead = () -> {
+            readStarted.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var rereader = pool.submit(() -> facts.inDomain("t", "ai", 500));
+            assertThat(readStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // The store is still answering the first query's read: these must not wait for it.
+            for (int i = 0; i < 50; i++) {
+                assertThat(pool.submit(() -> facts.inDomain("t", "ai", 500)).get(2, TimeUnit.SECONDS)).hasSize(1);
+            }
+            release.countDown();
+            assertThat(rereader.get(10, TimeUnit.SECONDS)).hasSize(1);
+        }
+        assertThat(store.reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedReadOfAnExpiredDomain_keepsTheOldCopyInUse() {
+        store.target.add(fact("ai", "Machine learning learns from data."));
+        assertThat(facts.inDomain("t", "ai", 500)).hasSize(1);
+        clock.advance(Duration.ofSeconds(31));
+        store.down = true;
+
+        assertThat(facts.inDomain("t", "ai", 500)).hasSize(1);
+
+        store.down = false;
+        store.target.add(fact("ai", "A neural network has layers."));
+        assertThat(facts.inDomain("t", "ai", 500)).hasSize(2);
+    }
+
     private static final class CountingMemory implements SemanticMemory {
         final InMemorySemanticMemory target = new InMemorySemanticMemory();
         final AtomicInteger reads = new AtomicInteger();

@@ -7,6 +7,7 @@ import io.cato.api.CatoApi;
 import io.cato.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import java.util.logging.Logger;
 import io.cato.model.CallerGoneException;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -196,6 +198,13 @@ public final class LocalServer implements AutoCloseable {
         private static void write(ApiResponse answer, Response response, Callback callback) {
             response.setStatus(answer.status());
             answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+            if (!answer.streaming()) {
+                // A whole answer goes out in one write with its length, not chunked.
+                byte[] body = answer.bodyBytes();
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+                response.write(true, ByteBuffer.wrap(body), callback);
+                return;
+            }
             try (OutputStream out = Content.Sink.asOutputStream(response)) {
                 answer.body().writeTo(out);
             } catch (IOException | CallerGoneException e) {

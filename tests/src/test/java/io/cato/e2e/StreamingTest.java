@@ -27,4 +27,20 @@ class StreamingTest {
             assertThat(model.requestBodies().getFirst()).contains("\"stream\":true");
         }
     }
+
+    @Test
+    void aWholeAnswer_isSentWithItsLength_whileAStreamedOneIsNot(@TempDir Path data) {
+        try (OpenAiStub model = new OpenAiStub().answering("one two three");
+             LocalCato cato = RunningCato.start(data, Map.of("CATO_TIER_SHADOW_BASE_URL", model.baseUrl().toString()))) {
+            Http http = new Http(cato.port());
+            HttpResponse<String> whole = http.postJson("/v1/chat/completions",
+                    "{\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]}");
+            HttpResponse<String> streamed = http.postJson("/v1/chat/completions",
+                    "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count again\"}]}");
+
+            assertThat(whole.headers().firstValueAsLong("content-length"))
+                    .hasValue(whole.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            assertThat(streamed.headers().firstValue("content-length")).isEmpty();
+        }
+    }
 }
