@@ -1,9 +1,9 @@
 package io.cato.aws;
 
-import io.cato.cache.DuplicateVerifier;
-import io.cato.cache.Embedder;
-import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.cache.VectorIndex;
+import io.cato.embedding.Embedder;
+import io.cato.embedding.MiniLmTokenEncoder;
+import io.cato.verifier.DuplicateVerifier;
 
 /**
  * The semantic cache's process-wide parts: the embedding model, the duplicate verifier and the vector index.

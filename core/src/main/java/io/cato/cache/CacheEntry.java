@@ -1,5 +1,6 @@
 package io.cato.cache;
 
+import io.cato.embedding.EncodedQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

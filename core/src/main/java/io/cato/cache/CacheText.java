@@ -1,5 +1,6 @@
 package io.cato.cache;
 
+import io.cato.verifier.SurfaceForm;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;

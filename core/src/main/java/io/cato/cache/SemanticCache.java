@@ -1,5 +1,9 @@
 package io.cato.cache;
 
+import io.cato.embedding.Embedder;
+import io.cato.embedding.EncodedQuery;
+import io.cato.verifier.DuplicateVerifier;
+import io.cato.verifier.VerifierThresholds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

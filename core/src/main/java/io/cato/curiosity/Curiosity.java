@@ -2,8 +2,8 @@ package io.cato.curiosity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cato.cache.Embedder;
 import io.cato.digest.Sha256;
+import io.cato.embedding.Embedder;
 import io.cato.memory.CandidateFact;
 import io.cato.memory.Fact;
 import io.cato.memory.FactExtractor;

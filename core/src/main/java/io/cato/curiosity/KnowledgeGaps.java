@@ -1,7 +1,7 @@
 package io.cato.curiosity;
 
-import io.cato.cache.Embedder;
-import io.cato.cache.VectorMath;
+import io.cato.embedding.Embedder;
+import io.cato.embedding.VectorMath;
 import io.cato.memory.Fact;
 import io.cato.memory.SemanticMemory;
 import io.cato.model.MemoryAnswerer;

@@ -1,7 +1,7 @@
 package io.cato.memory;
 
-import io.cato.cache.Embedder;
-import io.cato.cache.VectorMath;
+import io.cato.embedding.Embedder;
+import io.cato.embedding.VectorMath;
 import io.cato.model.MemoryAnswerer;
 import io.cato.session.InteractionLog;
 import io.cato.session.InteractionLog.Interaction;

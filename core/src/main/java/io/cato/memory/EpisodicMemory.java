@@ -2,9 +2,9 @@ package io.cato.memory;
 
 import io.cato.cache.CacheEntry;
 import io.cato.cache.CacheScope;
-import io.cato.cache.Embedder;
 import io.cato.cache.VectorIndex;
 import io.cato.digest.Sha256;
+import io.cato.embedding.Embedder;
 import io.cato.session.InteractionLog.Interaction;
 import java.time.Duration;
 import java.time.Instant;

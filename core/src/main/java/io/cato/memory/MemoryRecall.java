@@ -1,8 +1,8 @@
 package io.cato.memory;
 
-import io.cato.cache.Embedder;
-import io.cato.cache.EncodedQuery;
-import io.cato.cache.VectorMath;
+import io.cato.embedding.Embedder;
+import io.cato.embedding.EncodedQuery;
+import io.cato.embedding.VectorMath;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;

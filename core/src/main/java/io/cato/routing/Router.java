@@ -1,7 +1,7 @@
 package io.cato.routing;
 
-import io.cato.cache.EncodedQuery;
-import io.cato.cache.Embedder;
+import io.cato.embedding.Embedder;
+import io.cato.embedding.EncodedQuery;
 import io.cato.model.Capability;
 import io.cato.model.Provider;
 import io.cato.model.TierConfig;

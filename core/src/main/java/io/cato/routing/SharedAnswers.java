@@ -1,8 +1,8 @@
 package io.cato.routing;
 
 import io.cato.cache.CacheScope;
-import io.cato.cache.EncodedQuery;
 import io.cato.cache.SemanticCache;
+import io.cato.embedding.EncodedQuery;
 import io.cato.model.Deadline;
 import io.cato.model.FinishReason;
 import io.cato.model.Provider;

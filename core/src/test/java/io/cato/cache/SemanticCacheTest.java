@@ -2,7 +2,10 @@ package io.cato.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cato.embedding.MiniLmTokenEncoder;
 import io.cato.testing.MutableClock;
+import io.cato.verifier.DuplicateVerifier;
+import io.cato.verifier.VerifierThresholds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cato.cache.CountingEmbedder;
+import io.cato.embedding.CountingEmbedder;
 import io.cato.memory.ExtractiveFactExtractor;
 import io.cato.memory.Fact;
 import io.cato.memory.InMemorySemanticMemory;

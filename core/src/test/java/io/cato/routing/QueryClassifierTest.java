@@ -3,11 +3,11 @@ package io.cato.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cato.embedding.MiniLmTokenEncoder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
-import io.cato.cache.MiniLmTokenEncoder;
 import org.junit.jupiter.api.AfterAll;
 
 class QueryClassifierTest {

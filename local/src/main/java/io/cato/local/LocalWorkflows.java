@@ -2,8 +2,8 @@ package io.cato.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.api.CatoApi;
-import io.cato.cache.Embedder;
 import io.cato.cache.VectorIndex;
+import io.cato.embedding.Embedder;
 import io.cato.memory.ConsolidationRun;
 import java.time.Duration;
 import java.time.LocalTime;

@@ -1,6 +1,10 @@
 package io.cato.cache;
 
 import io.cato.config.SettingsLoader;
+import io.cato.embedding.MiniLmTokenEncoder;
+import io.cato.verifier.DuplicateVerifier;
+import io.cato.verifier.QqpPair;
+import io.cato.verifier.QqpPairs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.cato.aws.snapstart;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cato.cache.Embedder;
+import io.cato.embedding.Embedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cato.config.Json;
 import io.cato.aws.dynamodb.DynamoDbSemanticMemory;
 import io.cato.aws.testing.DynamoDbLocal;
-import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.embedding.MiniLmTokenEncoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

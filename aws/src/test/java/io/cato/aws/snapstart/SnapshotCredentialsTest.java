@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.cato.config.Json;
 import io.cato.aws.AwsClients;
-import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.embedding.MiniLmTokenEncoder;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

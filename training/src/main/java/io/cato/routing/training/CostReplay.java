@@ -1,6 +1,6 @@
 package io.cato.routing.training;
 
-import io.cato.cache.MiniLmTokenEncoder;
+import io.cato.embedding.MiniLmTokenEncoder;
 import io.cato.model.ChatMessage;
 import io.cato.model.ModelClient;
 import io.cato.model.ModelReply;

@@ -1,7 +1,7 @@
 package io.cato.routing.training;
 
-import io.cato.cache.MiniLmTokenEncoder;
 import io.cato.digest.Sha256;
+import io.cato.embedding.MiniLmTokenEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,0 @@
-package io.cato.cache;
-
-/** One labelled question pair: {@code textA} is the cached question, {@code textB} the new one. */
-public record QqpPair(String textA, String textB, boolean duplicate) {
-}
