@@ -50,8 +50,9 @@ final class QueryEndpoint {
                 List.of(ChatMessage.user(command.query())), command.maxTokens().orElse(1024), 0.7,
                 deadline.remaining()));
         long latency = (System.nanoTime() - started) / 1_000_000;
-        Answer answer = new Answer(reply.text(), reply.model(), "legacy", "rollout", Optional.empty(), false, 0.0,
-                reply.usage(), latency, false, 0, Answer.CacheOutcome.OFF);
+        Answer answer = Answer.builder().text(reply.text()).model(reply.model()).tier("legacy").reason("rollout")
+                .cached(false).costUsd(0.0).usage(reply.usage()).latencyMs(latency).degraded(false)
+                .recording(Answer.Recording.STATELESS).cache(Answer.CacheOutcome.OFF).build();
         return render(command, answer);
     }
 
