@@ -135,8 +135,9 @@ public class HotPathBenchmark {
                         "bench-model", new TokenUsage(40, 20, 0));
             }
         };
-        TierConfig config = new TierConfig("shadow", Provider.OPENAI, "bench-model", Optional.of("http://bench"),
-                Optional.empty(), TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 6000, 1024);
+        TierConfig config = TierConfig.builder().name("shadow").provider(Provider.OPENAI).modelId("bench-model")
+                .baseUrl(Optional.of("http://bench")).prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(5))
+                .contextWindow(8192).historyBudget(6000).maxOutputTokens(1024).build();
         Clock clock = Clock.systemUTC();
         Tiers tiers = new Tiers(List.of(new Tier(config, instant).guardedBy(breakers)),
                 List.of("shadow", "memory"));

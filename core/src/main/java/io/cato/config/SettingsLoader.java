@@ -377,14 +377,17 @@ public final class SettingsLoader {
     private static List<TierConfig> tiers(JsonNode array) {
         List<TierConfig> tiers = new ArrayList<>();
         for (JsonNode t : array) {
-            tiers.add(new TierConfig(t.path("name").asText(), Provider.parse(t.path("provider").asText("openai")),
-                    t.path("model_id").asText(), text(t, "base_url"), text(t, "api_key"),
-                    prices(t),
-                    Duration.ofMillis(t.path("timeout_ms").asLong(20_000)), t.path("context_window").asInt(8192),
-                    t.path("history_budget").asInt(4096), t.path("max_output_tokens").asInt(1024),
-                    text(t, "region"), text(t, "endpoint").map(url -> endpoint(t.path("name").asText(), url)),
-                    t.path("prompt_cache_min_tokens").asInt(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS),
-                    capabilities(t)));
+            tiers.add(TierConfig.builder().name(t.path("name").asText())
+                    .provider(Provider.parse(t.path("provider").asText("openai"))).modelId(t.path("model_id").asText())
+                    .baseUrl(text(t, "base_url")).apiKey(text(t, "api_key")).prices(prices(t))
+                    .timeout(Duration.ofMillis(t.path("timeout_ms").asLong(20_000)))
+                    .contextWindow(t.path("context_window").asInt(8192))
+                    .historyBudget(t.path("history_budget").asInt(4096))
+                    .maxOutputTokens(t.path("max_output_tokens").asInt(1024)).region(text(t, "region"))
+                    .endpoint(text(t, "endpoint").map(url -> endpoint(t.path("name").asText(), url)))
+                    .promptCacheMinTokens(t.path("prompt_cache_min_tokens")
+                            .asInt(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS))
+                    .capabilities(capabilities(t)).build());
         }
         return tiers;
     }

@@ -22,9 +22,10 @@ class OpenAiToolPassthroughTest {
     private final OpenAiStub stub = new OpenAiStub();
 
     private OpenAiCompatibleModelClient client(Set<Capability> capabilities) {
-        TierConfig tier = new TierConfig("vllm", Provider.OPENAI, "llama", Optional.of(stub.baseUrl().toString()),
-                Optional.empty(), TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 4096, 512, Optional.empty(),
-                Optional.empty(), 0, capabilities);
+        TierConfig tier = TierConfig.builder().name("vllm").provider(Provider.OPENAI).modelId("llama")
+                .baseUrl(Optional.of(stub.baseUrl().toString())).prices(TierConfig.Prices.FREE)
+                .timeout(Duration.ofSeconds(5)).contextWindow(8192).historyBudget(4096).maxOutputTokens(512)
+                .promptCacheMinTokens(0).capabilities(capabilities).build();
         return new OpenAiCompatibleModelClient(tier, HttpClient.newHttpClient(), Json.newMapper());
     }
 

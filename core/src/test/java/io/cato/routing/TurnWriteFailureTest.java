@@ -79,7 +79,8 @@ class TurnWriteFailureTest {
     }
 
     private static Tier tier(String name, ModelClient client) {
-        return new Tier(new TierConfig(name, Provider.OPENAI, name, Optional.of("http://stub"), Optional.empty(),
-                TierConfig.Prices.FREE, Duration.ofSeconds(1), 8192, 4096, 512), client);
+        return new Tier(TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name)
+                .baseUrl(Optional.of("http://stub")).prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(1))
+                .contextWindow(8192).historyBudget(4096).maxOutputTokens(512).build(), client);
     }
 }

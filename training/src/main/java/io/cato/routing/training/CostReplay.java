@@ -152,8 +152,9 @@ public final class CostReplay {
     }
 
     private static Tier tier(String name, TierConfig.Prices prices, int outputTokens) {
-        TierConfig config = new TierConfig(name, Provider.OPENAI, name, Optional.of("http://replay.invalid"),
-                Optional.empty(), prices, Duration.ofSeconds(30), 200_000, 16_000, 4096);
+        TierConfig config = TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name)
+                .baseUrl(Optional.of("http://replay.invalid")).prices(prices).timeout(Duration.ofSeconds(30))
+                .contextWindow(200_000).historyBudget(16_000).maxOutputTokens(4096).build();
         return new Tier(config, new PricedStub(name, outputTokens));
     }
 
