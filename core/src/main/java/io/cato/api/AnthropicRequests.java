@@ -73,9 +73,10 @@ final class AnthropicRequests {
         Optional<SessionKey> session = request.header("x-cato-session")
                 .or(() -> RequestReader.optionalText(body.path("metadata"), "user_id"))
                 .map(id -> new SessionKey(tenant, id));
-        QueryCommand command = new QueryCommand(tenant, session, conversation.query(), Optional.empty(),
-                conversation.system(), conversation.history(), Optional.of(maxTokens),
-                RequestReader.optionalNumber(body, "temperature", 0, 1), Optional.of(model), options);
+        QueryCommand command = QueryCommand.builder().tenant(tenant).session(session).query(conversation.query())
+                .system(conversation.system()).history(conversation.history()).maxTokens(Optional.of(maxTokens))
+                .temperature(RequestReader.optionalNumber(body, "temperature", 0, 1)).model(Optional.of(model))
+                .options(options).build();
         return new MessagesRequest(command, RequestReader.optionalBoolean(body, "stream"), model);
     }
 

@@ -33,7 +33,8 @@ final class QueryEndpoint {
         Optional<String> domain = RequestReader.optionalText(body, "domain");
         Optional<String> system = RequestReader.optionalText(body, "system");
         Optional<Integer> maxTokens = RequestReader.optionalInt(body, "max_tokens", 1, 64_000);
-        return new QueryCommand(tenant, session, query, domain, system, List.of(), maxTokens, Optional.empty());
+        return QueryCommand.builder().tenant(tenant).session(session).query(query).domain(domain).system(system)
+                .maxTokens(maxTokens).build();
     }
 
     ApiResponse serve(QueryCommand command, Deadline deadline) {

@@ -99,13 +99,11 @@ class RouterTest {
     }
 
     private static QueryCommand query(String text) {
-        return new QueryCommand("t", Optional.empty(), text, Optional.empty(), Optional.empty(), List.of(),
-                Optional.empty(), Optional.empty());
+        return QueryCommand.builder().tenant("t").query(text).build();
     }
 
     private static QueryCommand pinned(String text, String model) {
-        return new QueryCommand("t", Optional.empty(), text, Optional.empty(), Optional.empty(), List.of(),
-                Optional.empty(), Optional.empty(), Optional.of(model));
+        return QueryCommand.builder().tenant("t").query(text).model(Optional.of(model)).build();
     }
 
     @Test

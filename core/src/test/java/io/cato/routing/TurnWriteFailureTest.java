@@ -66,8 +66,8 @@ class TurnWriteFailureTest {
         Orchestrator orchestrator = Orchestrator.builder(new UnwritableSessions(), Router.chainOrder(tiers))
                 .stats(new ServiceStats()).clock(Clock.systemUTC())
                 .limits(new Orchestrator.Limits(10, 256, 0.2, Duration.ofSeconds(5))).build();
-        QueryCommand command = new QueryCommand("t", Optional.of(new SessionKey("t", "s-1")), "What is DynamoDB?",
-                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+        QueryCommand command = QueryCommand.builder().tenant("t").session(Optional.of(new SessionKey("t", "s-1")))
+                .query("What is DynamoDB?").build();
 
         Answer answer = orchestrator.answer(command, null);
 
