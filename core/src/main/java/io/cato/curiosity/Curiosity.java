@@ -223,10 +223,11 @@ public final class Curiosity {
         }
         Instant now = parts.clock().instant();
         for (CandidateFact candidate : candidates) {
-            Fact fact = new Fact(Fact.idFor(gap.tenant(), gap.domain(), candidate.statement()), gap.tenant(),
-                    gap.domain(), candidate.statement(), Fact.FROM_CURIOSITY, jobArn + "#" + gap.recordId(),
-                    candidate.confidence(), now, now, parts.embedder().encode(candidate.statement()).pooled(),
-                    List.of());
+            Fact fact = Fact.builder().id(Fact.idFor(gap.tenant(), gap.domain(), candidate.statement()))
+                    .tenant(gap.tenant()).domain(gap.domain()).statement(candidate.statement())
+                    .source(Fact.FROM_CURIOSITY).sourceRef(jobArn + "#" + gap.recordId())
+                    .confidence(candidate.confidence()).createdAt(now).updatedAt(now)
+                    .vector(parts.embedder().encode(candidate.statement()).pooled()).build();
             if (parts.memory().add(fact)) {
                 tally.ingested++;
             } else {
