@@ -95,7 +95,7 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
         return new Builder();
     }
 
-    /** Names each part of a tier's configuration; validation happens in {@link #build}. */
+    /** Collects the parts of a tier's configuration by name. */
     public static final class Builder {
         private String name;
         private Provider provider;

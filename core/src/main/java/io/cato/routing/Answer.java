@@ -92,7 +92,7 @@ public record Answer(String text, String model, String tier, String reason, Opti
         return new Builder();
     }
 
-    /** Names each part of an answer; validation happens in {@link #build}. */
+    /** Collects the parts of an answer by name. */
     public static final class Builder {
         private String text;
         private String model;

@@ -238,10 +238,12 @@ public final class Orchestrator {
 
     private Answer published(Answer answer, String tenant) {
         try {
-            stats.metrics().answered(new MetricsSink.AnswerMetrics(answer.tier(), answer.reason(),
-                    answer.fallbackFrom().isPresent(), answer.degraded(), answer.cache().status(), answer.cache().tier(),
-                    answer.latencyMs(), answer.costUsd(), answer.usage().inputTokens(), answer.usage().outputTokens(),
-                    answer.usage().cachedInputTokens(), Optional.of(tenant)));
+            stats.metrics().answered(MetricsSink.AnswerMetrics.builder().tier(answer.tier()).reason(answer.reason())
+                    .fallback(answer.fallbackFrom().isPresent()).degraded(answer.degraded())
+                    .cacheStatus(answer.cache().status()).cacheTier(answer.cache().tier())
+                    .latencyMs(answer.latencyMs()).costUsd(answer.costUsd()).inputTokens(answer.usage().inputTokens())
+                    .outputTokens(answer.usage().outputTokens()).cachedInputTokens(answer.usage().cachedInputTokens())
+                    .tenant(Optional.of(tenant)).build());
         } catch (RuntimeException e) {
             LOG.warning(() -> "could not publish metrics: " + e.getClass().getSimpleName());
         }

@@ -87,7 +87,7 @@ public record QueryCommand(String tenant, Optional<SessionKey> session, String q
                 .caller(caller);
     }
 
-    /** Names each part of a query; validation happens in {@link #build}. */
+    /** Collects the parts of a query by name. */
     public static final class Builder {
         private String tenant;
         private Optional<SessionKey> session = Optional.empty();
