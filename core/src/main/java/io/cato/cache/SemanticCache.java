@@ -157,8 +157,9 @@ public final class SemanticCache {
         EncodedQuery encoded = encoding.filter(e -> e.text().equals(reduced)).orElseGet(() -> embedder.encode(reduced));
         try {
             exact.put(new ExactCache.Entry(id, scope.domain(), answer, model, tier, now, expires));
-            index.put(new CacheEntry(id, scope, question, answer, model, tier, now, expires, encoded.pooled(),
-                    encode(encoded)));
+            index.put(CacheEntry.builder().id(id).scope(scope).question(question).answer(answer).model(model)
+                    .tier(tier).createdAt(now).expiresAt(expires).vector(encoded.pooled()).encoding(encode(encoded))
+                    .build());
             stats.stored();
             if (storesSinceEviction.incrementAndGet() >= EVICT_EVERY_STORES) {
                 storesSinceEviction.set(0);
