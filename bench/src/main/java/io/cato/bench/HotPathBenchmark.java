@@ -107,9 +107,9 @@ public class HotPathBenchmark {
         turns = new ArrayList<>();
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
         for (int i = 1; i <= 50; i++) {
-            turns.add(new Turn(i, "Question " + i + " about the project plan and its milestones?",
-                    "Answer " + i + ": ".repeat(1) + "the milestone depends on the review. ".repeat(8), "m",
-                    at.plusSeconds(i), "general", Optional.empty()));
+            turns.add(Turn.builder().seq(i).query("Question " + i + " about the project plan and its milestones?")
+                    .answer("Answer " + i + ": ".repeat(1) + "the milestone depends on the review. ".repeat(8))
+                    .model("m").at(at.plusSeconds(i)).domain("general").build());
         }
         breakers = new CircuitBreakers(new InMemoryBreakerStore(), BreakerPolicy.defaults(), Clock.systemUTC());
         mapper = Json.newMapper();
