@@ -52,11 +52,11 @@ class OpenAiToolPassthroughTest {
 
     @Test
     void theRequest_carriesToolsChoiceFormatSamplingImagesAndToolTurns() {
-        GenerationOptions options = new GenerationOptions(
-                List.of(new ToolSpec("get_weather", "Weather.", json("{\"type\":\"object\"}"))),
-                ToolChoice.function("get_weather"), false,
-                ResponseFormat.jsonSchema("answer", json("{\"type\":\"object\"}"), true), List.of("END"),
-                Optional.of(7L), Optional.of(0.5), 1, List.of());
+        GenerationOptions options = GenerationOptions.builder()
+                .tools(List.of(new ToolSpec("get_weather", "Weather.", json("{\"type\":\"object\"}"))))
+                .toolChoice(ToolChoice.function("get_weather")).parallelToolCalls(false)
+                .responseFormat(ResponseFormat.jsonSchema("answer", json("{\"type\":\"object\"}"), true))
+                .stop(List.of("END")).seed(Optional.of(7L)).topP(Optional.of(0.5)).build();
 
         client(EnumSet.allOf(Capability.class)).complete(toolConversation(options));
 
