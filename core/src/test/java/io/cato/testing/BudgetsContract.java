@@ -75,8 +75,9 @@ public abstract class BudgetsContract {
     }
 
     private Budgets budgets(LimitSet tenantLimits, LimitSet userLimits) {
-        var settings = new BudgetSettings(true, tenantLimits, LimitSet.NONE, userLimits, Map.of(), Map.of(), Map.of(),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 1.0);
+        var settings = BudgetSettings.builder().enabled(true).tenantDefaults(tenantLimits).keyDefaults(LimitSet.NONE)
+                .userDefaults(userLimits).tenants(Map.of()).keys(Map.of()).users(Map.of())
+                .limitsRefresh(Duration.ofSeconds(5)).holdGrace(Duration.ofSeconds(30)).promptMargin(1.0).build();
         return new Budgets(settings, shared(), clock, MetricsSink.NONE);
     }
 
