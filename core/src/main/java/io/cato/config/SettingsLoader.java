@@ -332,15 +332,16 @@ public final class SettingsLoader {
         cache.path("ttl_hours_by_domain").properties()
                 .forEach(e -> ttlByDomain.put(e.getKey(), Duration.ofMinutes(Math.round(e.getValue().asDouble() * 60))));
         JsonNode threshold = cache.get("threshold");
-        return new CacheSettings(cache.path("enabled").asBoolean(d.enabled()),
-                cache.path("false_hit_budget").asDouble(d.falseHitBudget()),
-                threshold == null || threshold.isNull() ? Optional.empty() : Optional.of(threshold.asDouble()),
-                cache.path("min_similarity").asDouble(d.minSimilarity()),
-                cache.path("candidates").asInt(d.candidates()),
-                cache.has("ttl_hours") ? Duration.ofMinutes(Math.round(cache.path("ttl_hours").asDouble() * 60))
-                        : d.defaultTtl(),
-                ttlByDomain, cache.path("max_entries").asLong(d.maxEntries()),
-                cache.has("qualifiers") ? names(cache.path("qualifiers")) : d.qualifiers());
+        return CacheSettings.builder().enabled(cache.path("enabled").asBoolean(d.enabled()))
+                .falseHitBudget(cache.path("false_hit_budget").asDouble(d.falseHitBudget()))
+                .threshold(threshold == null || threshold.isNull() ? Optional.empty()
+                        : Optional.of(threshold.asDouble()))
+                .minSimilarity(cache.path("min_similarity").asDouble(d.minSimilarity()))
+                .candidates(cache.path("candidates").asInt(d.candidates()))
+                .defaultTtl(cache.has("ttl_hours")
+                        ? Duration.ofMinutes(Math.round(cache.path("ttl_hours").asDouble() * 60)) : d.defaultTtl())
+                .ttlByDomain(ttlByDomain).maxEntries(cache.path("max_entries").asLong(d.maxEntries()))
+                .qualifiers(cache.has("qualifiers") ? names(cache.path("qualifiers")) : d.qualifiers()).build();
     }
 
     /** Clients of the legacy proxy keep sending its model name during the rollout: that name routes too. */
@@ -363,15 +364,17 @@ public final class SettingsLoader {
 
     private static BreakerPolicy breaker(JsonNode b) {
         BreakerPolicy d = BreakerPolicy.defaults();
-        return new BreakerPolicy(b.path("failure_rate_threshold_percent").asDouble(d.failureRateThresholdPercent()),
-                Duration.ofSeconds(b.path("window_seconds").asLong(d.window().toSeconds())),
-                Duration.ofSeconds(b.path("bucket_seconds").asLong(d.bucket().toSeconds())),
-                b.path("minimum_calls").asInt(d.minimumNumberOfCalls()),
-                Duration.ofMillis(b.path("slow_call_ms").asLong(d.slowCallDuration().toMillis())),
-                Duration.ofSeconds(b.path("wait_in_open_seconds").asLong(d.waitInOpen().toSeconds())),
-                b.path("permitted_probes").asInt(d.permittedProbes()),
-                Duration.ofSeconds(b.path("probe_lease_seconds").asLong(d.probeLease().toSeconds())),
-                Duration.ofMillis(b.path("cache_ms").asLong(d.localCacheTtl().toMillis())));
+        return BreakerPolicy.builder()
+                .failureRateThresholdPercent(b.path("failure_rate_threshold_percent")
+                        .asDouble(d.failureRateThresholdPercent()))
+                .window(Duration.ofSeconds(b.path("window_seconds").asLong(d.window().toSeconds())))
+                .bucket(Duration.ofSeconds(b.path("bucket_seconds").asLong(d.bucket().toSeconds())))
+                .minimumNumberOfCalls(b.path("minimum_calls").asInt(d.minimumNumberOfCalls()))
+                .slowCallDuration(Duration.ofMillis(b.path("slow_call_ms").asLong(d.slowCallDuration().toMillis())))
+                .waitInOpen(Duration.ofSeconds(b.path("wait_in_open_seconds").asLong(d.waitInOpen().toSeconds())))
+                .permittedProbes(b.path("permitted_probes").asInt(d.permittedProbes()))
+                .probeLease(Duration.ofSeconds(b.path("probe_lease_seconds").asLong(d.probeLease().toSeconds())))
+                .localCacheTtl(Duration.ofMillis(b.path("cache_ms").asLong(d.localCacheTtl().toMillis()))).build();
     }
 
     private static List<TierConfig> tiers(JsonNode array) {
