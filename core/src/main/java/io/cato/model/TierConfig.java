@@ -186,8 +186,8 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
         }
 
         public TierConfig build() {
-            return new TierConfig(name, provider, modelId, baseUrl, apiKey, prices, timeout, contextWindow, historyBudget,
-                    maxOutputTokens, region, endpoint, promptCacheMinTokens, capabilities);
+            return new TierConfig(name, provider, modelId, baseUrl, apiKey, prices, timeout, contextWindow,
+                    historyBudget, maxOutputTokens, region, endpoint, promptCacheMinTokens, capabilities);
         }
     }
 }
