@@ -98,7 +98,9 @@ public final class Curiosity {
                     .manifest(manifest).repeated(true).build();
         }
 
-        /** Starts an ingestion report named part by named part. */
+        /**
+         * Starts an ingestion report named part by named part. Counts left unset are 0.
+         */
         public static Builder builder() {
             return new Builder();
         }
@@ -190,12 +192,12 @@ public final class Curiosity {
                         BatchInference inference, IngestionLedger ledger, FactExtractor extractor, Embedder embedder,
                         ObjectMapper mapper, Clock clock) {
 
-        /** Starts the steps' parts named part by named part. */
+        /** Starts the parts the steps work with, each set by name. */
         public static Builder builder() {
             return new Builder();
         }
 
-        /** Collects the parts of the steps' parts by name. */
+        /** Collects the parts the steps work with by name. */
         public static final class Builder {
             private KnowledgeGaps gaps;
             private SemanticMemory memory;

@@ -62,7 +62,9 @@ public record Fact(String id, String tenant, String domain, String statement, St
         return "Fact[" + id + ", " + tenant + "/" + domain + ", source=" + source + "]";
     }
 
-    /** Starts a fact named part by named part. */
+    /**
+     * Starts a fact named part by named part. Unless set, it contradicts no stored fact.
+     */
     public static Builder builder() {
         return new Builder();
     }

@@ -112,7 +112,9 @@ public record GenerationOptions(List<ToolSpec> tools, ToolChoice toolChoice, boo
         return toBuilder().n(value).build();
     }
 
-    /** Starts a request's generation options named part by named part. */
+    /**
+     * Starts a request's generation options named part by named part. Parts left unset are those of {@link #NONE}.
+     */
     public static Builder builder() {
         return new Builder();
     }

@@ -90,7 +90,10 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
         };
     }
 
-    /** Starts a tier's configuration named part by named part. */
+    /**
+     * Starts a tier's configuration named part by named part. Parts left unset: no base URL, API key, region or
+     * endpoint override, the default prompt cache minimum and the provider's default capabilities.
+     */
     public static Builder builder() {
         return new Builder();
     }

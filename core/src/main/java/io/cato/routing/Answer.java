@@ -87,7 +87,10 @@ public record Answer(String text, String model, String tier, String reason, Opti
         }
     }
 
-    /** Starts an answer named part by named part. */
+    /**
+     * Starts an answer named part by named part. Parts left unset: no fallback, no usage, a stateless recording, the
+     * cache off, no classification and no tool calls.
+     */
     public static Builder builder() {
         return new Builder();
     }

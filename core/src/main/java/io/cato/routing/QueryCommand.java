@@ -75,7 +75,10 @@ public record QueryCommand(String tenant, Optional<SessionKey> session, String q
         return toBuilder().session(Optional.empty()).build();
     }
 
-    /** Starts a query named part by named part. */
+    /**
+     * Starts a query named part by named part. Parts left unset: no session, domain, system prompt, history, token
+     * limit, temperature, requested model or options, and a caller known by its tenant only.
+     */
     public static Builder builder() {
         return new Builder();
     }

@@ -37,7 +37,9 @@ public record Turn(long seq, String query, String answer, String model, Instant 
         return new Turn(seq, query, answer, model, at, domain, Optional.of(value), exchange);
     }
 
-    /** Starts a turn named part by named part. */
+    /**
+     * Starts a turn named part by named part. Parts left unset: the default domain, no verdict and no exchange.
+     */
     public static Builder builder() {
         return new Builder();
     }

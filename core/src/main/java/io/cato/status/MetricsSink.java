@@ -20,7 +20,10 @@ public interface MetricsSink {
                          Optional<String> cacheTier, long latencyMs, double costUsd, int inputTokens,
                          int outputTokens, int cachedInputTokens, Optional<String> tenant) {
 
-        /** Starts one answered query's metrics named part by named part. */
+        /**
+         * Starts one answered query's metrics named part by named part. Parts left unset: no cache tier and no tenant
+         * (its spend is not broken down).
+         */
         public static Builder builder() {
             return new Builder();
         }
@@ -38,7 +41,7 @@ public interface MetricsSink {
             private int inputTokens;
             private int outputTokens;
             private int cachedInputTokens;
-            private Optional<String> tenant = Optional.empty(); // empty: spend not broken down by tenant
+            private Optional<String> tenant = Optional.empty();
 
             private Builder() {
             }
