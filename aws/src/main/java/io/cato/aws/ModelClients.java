@@ -49,9 +49,10 @@ public final class ModelClients {
     /** The legacy proxy's route, when the rollout names one. */
     public static Optional<LegacyRoute> legacy(Settings.Rollout rollout, HttpClient http, ObjectMapper mapper) {
         return rollout.legacy().map(legacy -> {
-            TierConfig tier = new TierConfig("legacy", Provider.OPENAI, legacy.model(),
-                    Optional.of(legacy.baseUrl().toString()), legacy.apiKey(), TierConfig.Prices.FREE, legacy.timeout(),
-                    128_000, 0, 4096);
+            TierConfig tier = TierConfig.builder().name("legacy").provider(Provider.OPENAI).modelId(legacy.model())
+                    .baseUrl(Optional.of(legacy.baseUrl().toString())).apiKey(legacy.apiKey())
+                    .prices(TierConfig.Prices.FREE).timeout(legacy.timeout()).contextWindow(128_000).historyBudget(0)
+                    .maxOutputTokens(4096).build();
             return new LegacyRoute(legacy.baseUrl(), legacy.apiKey(), http, legacy.timeout(),
                     new OpenAiCompatibleModelClient(tier, http, mapper));
         });

@@ -23,9 +23,10 @@ class ModelClientsTest {
     private final SageMakerStub sageMaker = new SageMakerStub();
 
     private static TierConfig tier(Provider provider, String modelId, URI endpoint) {
-        return new TierConfig(provider.name().toLowerCase(java.util.Locale.ROOT), provider, modelId, Optional.empty(), Optional.empty(),
-                TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 4096, 512, Optional.empty(),
-                Optional.of(endpoint), 1024);
+        return TierConfig.builder().name(provider.name().toLowerCase(java.util.Locale.ROOT)).provider(provider)
+                .modelId(modelId).prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(5)).contextWindow(8192)
+                .historyBudget(4096).maxOutputTokens(512).endpoint(Optional.of(endpoint)).promptCacheMinTokens(1024)
+                .build();
     }
 
     private static ModelRequest question() {

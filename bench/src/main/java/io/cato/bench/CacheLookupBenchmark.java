@@ -86,8 +86,10 @@ public class CacheLookupBenchmark {
         Path marker = indexDir.resolve("complete");
         index = LuceneVectorIndex.open(indexDir);
         cache = new SemanticCache(embedder, DuplicateVerifier.loadDefault(), new InMemoryExactCache(16), index,
-                new CacheSettings(true, 0.01, Optional.empty(), 0.5, 4, java.time.Duration.ofDays(3650),
-                        java.util.Map.of(), Long.MAX_VALUE, CacheSettings.defaults().qualifiers()),
+                CacheSettings.builder().enabled(true).falseHitBudget(0.01).threshold(Optional.empty())
+                        .minSimilarity(0.5).candidates(4).defaultTtl(java.time.Duration.ofDays(3650))
+                        .ttlByDomain(java.util.Map.of()).maxEntries(Long.MAX_VALUE)
+                        .qualifiers(CacheSettings.defaults().qualifiers()).build(),
                 Clock.systemUTC());
         if (!Files.exists(marker)) {
             fill(List.of(dataDir.resolve("qqp/train.jsonl"), dataDir.resolve("qqp/dev.jsonl"),

@@ -107,9 +107,9 @@ public class HotPathBenchmark {
         turns = new ArrayList<>();
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
         for (int i = 1; i <= 50; i++) {
-            turns.add(new Turn(i, "Question " + i + " about the project plan and its milestones?",
-                    "Answer " + i + ": ".repeat(1) + "the milestone depends on the review. ".repeat(8), "m",
-                    at.plusSeconds(i), "general", Optional.empty()));
+            turns.add(Turn.builder().seq(i).query("Question " + i + " about the project plan and its milestones?")
+                    .answer("Answer " + i + ": ".repeat(1) + "the milestone depends on the review. ".repeat(8))
+                    .model("m").at(at.plusSeconds(i)).domain("general").build());
         }
         breakers = new CircuitBreakers(new InMemoryBreakerStore(), BreakerPolicy.defaults(), Clock.systemUTC());
         mapper = Json.newMapper();
@@ -135,8 +135,9 @@ public class HotPathBenchmark {
                         "bench-model", new TokenUsage(40, 20, 0));
             }
         };
-        TierConfig config = new TierConfig("shadow", Provider.OPENAI, "bench-model", Optional.of("http://bench"),
-                Optional.empty(), TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 6000, 1024);
+        TierConfig config = TierConfig.builder().name("shadow").provider(Provider.OPENAI).modelId("bench-model")
+                .baseUrl(Optional.of("http://bench")).prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(5))
+                .contextWindow(8192).historyBudget(6000).maxOutputTokens(1024).build();
         Clock clock = Clock.systemUTC();
         Tiers tiers = new Tiers(List.of(new Tier(config, instant).guardedBy(breakers)),
                 List.of("shadow", "memory"));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cato.model.ChatMessage;
 import io.cato.model.GenerationOptions;
 import io.cato.model.ImageInput;
-import io.cato.model.ResponseFormat;
 import io.cato.model.ToolCall;
 import io.cato.model.ToolChoice;
 import io.cato.model.ToolSpec;
@@ -66,16 +65,17 @@ final class AnthropicRequests {
                 "messages");
         List<ToolSpec> tools = tools(body.get("tools"));
         JsonNode choice = body.get("tool_choice");
-        GenerationOptions options = new GenerationOptions(tools, toolChoice(choice, tools),
-                choice == null || !choice.path("disable_parallel_tool_use").asBoolean(false), ResponseFormat.TEXT,
-                stopSequences(body.get("stop_sequences")), Optional.empty(),
-                RequestReader.optionalNumber(body, "top_p", 0, 1), 1, conversation.exchange());
+        GenerationOptions options = GenerationOptions.builder().tools(tools).toolChoice(toolChoice(choice, tools))
+                .parallelToolCalls(choice == null || !choice.path("disable_parallel_tool_use").asBoolean(false))
+                .stop(stopSequences(body.get("stop_sequences")))
+                .topP(RequestReader.optionalNumber(body, "top_p", 0, 1)).exchange(conversation.exchange()).build();
         Optional<SessionKey> session = request.header("x-cato-session")
                 .or(() -> RequestReader.optionalText(body.path("metadata"), "user_id"))
                 .map(id -> new SessionKey(tenant, id));
-        QueryCommand command = new QueryCommand(tenant, session, conversation.query(), Optional.empty(),
-                conversation.system(), conversation.history(), Optional.of(maxTokens),
-                RequestReader.optionalNumber(body, "temperature", 0, 1), Optional.of(model), options);
+        QueryCommand command = QueryCommand.builder().tenant(tenant).session(session).query(conversation.query())
+                .system(conversation.system()).history(conversation.history()).maxTokens(Optional.of(maxTokens))
+                .temperature(RequestReader.optionalNumber(body, "temperature", 0, 1)).model(Optional.of(model))
+                .options(options).build();
         return new MessagesRequest(command, RequestReader.optionalBoolean(body, "stream"), model);
     }
 

@@ -64,14 +64,18 @@ final class ChatCompletionsEndpoint {
         int n = RequestReader.optionalInt(body, "n", 1, OpenAiOptions.MAX_N).orElse(1);
         boolean parallel = !body.has("parallel_tool_calls") || body.get("parallel_tool_calls").isNull()
                 || RequestReader.optionalBoolean(body, "parallel_tool_calls");
-        GenerationOptions options = new GenerationOptions(tools, OpenAiOptions.toolChoice(body.get("tool_choice"), tools),
-                parallel, OpenAiOptions.responseFormat(body.get("response_format")), OpenAiOptions.stop(body.get("stop")),
-                OpenAiOptions.seed(body), RequestReader.optionalNumber(body, "top_p", 0, 1), n, conversation.exchange());
-        QueryCommand command = new QueryCommand(tenant, session, conversation.query(), Optional.empty(),
-                conversation.system(), conversation.history(),
-                RequestReader.optionalInt(body, "max_completion_tokens", 1, 64_000)
-                        .or(() -> RequestReader.optionalInt(body, "max_tokens", 1, 64_000)),
-                RequestReader.optionalNumber(body, "temperature", 0, 2), model, options);
+        GenerationOptions options = GenerationOptions.builder().tools(tools)
+                .toolChoice(OpenAiOptions.toolChoice(body.get("tool_choice"), tools)).parallelToolCalls(parallel)
+                .responseFormat(OpenAiOptions.responseFormat(body.get("response_format")))
+                .stop(OpenAiOptions.stop(body.get("stop"))).seed(OpenAiOptions.seed(body))
+                .topP(RequestReader.optionalNumber(body, "top_p", 0, 1)).n(n).exchange(conversation.exchange())
+                .build();
+        QueryCommand command = QueryCommand.builder().tenant(tenant).session(session).query(conversation.query())
+                .system(conversation.system()).history(conversation.history())
+                .maxTokens(RequestReader.optionalInt(body, "max_completion_tokens", 1, 64_000)
+                        .or(() -> RequestReader.optionalInt(body, "max_tokens", 1, 64_000)))
+                .temperature(RequestReader.optionalNumber(body, "temperature", 0, 2)).model(model).options(options)
+                .build();
         boolean stream = RequestReader.optionalBoolean(body, "stream");
         return new ChatRequest(command, stream, n, OpenAiOptions.includeUsage(body, stream));
     }

@@ -33,7 +33,8 @@ final class QueryEndpoint {
         Optional<String> domain = RequestReader.optionalText(body, "domain");
         Optional<String> system = RequestReader.optionalText(body, "system");
         Optional<Integer> maxTokens = RequestReader.optionalInt(body, "max_tokens", 1, 64_000);
-        return new QueryCommand(tenant, session, query, domain, system, List.of(), maxTokens, Optional.empty());
+        return QueryCommand.builder().tenant(tenant).session(session).query(query).domain(domain).system(system)
+                .maxTokens(maxTokens).build();
     }
 
     ApiResponse serve(QueryCommand command, Deadline deadline) {
@@ -50,8 +51,9 @@ final class QueryEndpoint {
                 List.of(ChatMessage.user(command.query())), command.maxTokens().orElse(1024), 0.7,
                 deadline.remaining()));
         long latency = (System.nanoTime() - started) / 1_000_000;
-        Answer answer = new Answer(reply.text(), reply.model(), "legacy", "rollout", Optional.empty(), false, 0.0,
-                reply.usage(), latency, false, 0, Answer.CacheOutcome.OFF);
+        Answer answer = Answer.builder().text(reply.text()).model(reply.model()).tier("legacy").reason("rollout")
+                .cached(false).costUsd(0.0).usage(reply.usage()).latencyMs(latency).degraded(false)
+                .recording(Answer.Recording.STATELESS).cache(Answer.CacheOutcome.OFF).build();
         return render(command, answer);
     }
 

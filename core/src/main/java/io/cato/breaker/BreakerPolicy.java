@@ -39,18 +39,15 @@ public record BreakerPolicy(double failureRateThresholdPercent, Duration window,
     }
 
     public static BreakerPolicy defaults() {
-        return new BreakerPolicy(50, Duration.ofSeconds(60), Duration.ofSeconds(10), 5, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), 1, Duration.ofSeconds(30), Duration.ofSeconds(1));
+        return builder().build();
     }
 
     public BreakerPolicy withWaitInOpen(Duration wait) {
-        return new BreakerPolicy(failureRateThresholdPercent, window, bucket, minimumNumberOfCalls, slowCallDuration,
-                wait, permittedProbes, probeLease, localCacheTtl);
+        return toBuilder().waitInOpen(wait).build();
     }
 
     public BreakerPolicy withPermittedProbes(int probes) {
-        return new BreakerPolicy(failureRateThresholdPercent, window, bucket, minimumNumberOfCalls, slowCallDuration,
-                waitInOpen, probes, probeLease, localCacheTtl);
+        return toBuilder().permittedProbes(probes).build();
     }
 
     /** Whether the record's calls in the window trip the breaker: enough of them, and enough failed. */
@@ -68,5 +65,83 @@ public record BreakerPolicy(double failureRateThresholdPercent, Duration window,
     /** The start of the oldest bucket still inside the window. */
     Instant windowStart(Instant now) {
         return bucketStart(now).minus(window()).plus(bucket());
+    }
+
+    /** Starts from the {@link #defaults()}; each part named replaces its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this value's parts, to copy it with some of them changed. */
+    public Builder toBuilder() {
+        return new Builder().failureRateThresholdPercent(failureRateThresholdPercent).window(window).bucket(bucket)
+                .minimumNumberOfCalls(minimumNumberOfCalls).slowCallDuration(slowCallDuration).waitInOpen(waitInOpen)
+                .permittedProbes(permittedProbes).probeLease(probeLease).localCacheTtl(localCacheTtl);
+    }
+
+    /** Collects the parts of a breaker policy by name. */
+    public static final class Builder {
+        private double failureRateThresholdPercent = 50;
+        private Duration window = Duration.ofSeconds(60);
+        private Duration bucket = Duration.ofSeconds(10);
+        private int minimumNumberOfCalls = 5;
+        private Duration slowCallDuration = Duration.ofSeconds(10);
+        private Duration waitInOpen = Duration.ofSeconds(30);
+        private int permittedProbes = 1;
+        private Duration probeLease = Duration.ofSeconds(30);
+        private Duration localCacheTtl = Duration.ofSeconds(1);
+
+        private Builder() {
+        }
+
+        public Builder failureRateThresholdPercent(double value) {
+            this.failureRateThresholdPercent = value;
+            return this;
+        }
+
+        public Builder window(Duration value) {
+            this.window = value;
+            return this;
+        }
+
+        public Builder bucket(Duration value) {
+            this.bucket = value;
+            return this;
+        }
+
+        public Builder minimumNumberOfCalls(int value) {
+            this.minimumNumberOfCalls = value;
+            return this;
+        }
+
+        public Builder slowCallDuration(Duration value) {
+            this.slowCallDuration = value;
+            return this;
+        }
+
+        public Builder waitInOpen(Duration value) {
+            this.waitInOpen = value;
+            return this;
+        }
+
+        public Builder permittedProbes(int value) {
+            this.permittedProbes = value;
+            return this;
+        }
+
+        public Builder probeLease(Duration value) {
+            this.probeLease = value;
+            return this;
+        }
+
+        public Builder localCacheTtl(Duration value) {
+            this.localCacheTtl = value;
+            return this;
+        }
+
+        public BreakerPolicy build() {
+            return new BreakerPolicy(failureRateThresholdPercent, window, bucket, minimumNumberOfCalls,
+                    slowCallDuration, waitInOpen, permittedProbes, probeLease, localCacheTtl);
+        }
     }
 }

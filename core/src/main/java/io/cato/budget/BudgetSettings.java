@@ -25,9 +25,7 @@ public record BudgetSettings(boolean enabled, LimitSet tenantDefaults, LimitSet 
     public static final Duration DEFAULT_LIMITS_REFRESH = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HOLD_GRACE = Duration.ofSeconds(30);
     public static final double DEFAULT_PROMPT_MARGIN = 1.2;
-    public static final BudgetSettings DISABLED = new BudgetSettings(false, LimitSet.NONE, LimitSet.NONE,
-            LimitSet.NONE, Map.of(), Map.of(), Map.of(), DEFAULT_LIMITS_REFRESH, DEFAULT_HOLD_GRACE,
-            DEFAULT_PROMPT_MARGIN);
+    public static final BudgetSettings DISABLED = builder().build();
 
     public BudgetSettings {
         tenants = Map.copyOf(tenants);
@@ -76,12 +74,91 @@ public record BudgetSettings(boolean enabled, LimitSet tenantDefaults, LimitSet 
         boolean configured = !(tenantDefaults.isEmpty() && keyDefaults.isEmpty() && userDefaults.isEmpty()
                 && tenants.isEmpty() && keys.isEmpty() && users.isEmpty());
         JsonNode enabled = node.get("enabled");
-        return new BudgetSettings(enabled == null || enabled.isNull() ? configured : enabled.asBoolean(),
-                tenantDefaults, keyDefaults, userDefaults, tenants, keys, users,
-                Duration.ofMillis(Math.round(node.path("limits_refresh_seconds")
-                        .asDouble(DEFAULT_LIMITS_REFRESH.toSeconds()) * 1000)),
-                Duration.ofSeconds(node.path("hold_grace_seconds").asLong(DEFAULT_HOLD_GRACE.toSeconds())),
-                node.path("prompt_margin").asDouble(DEFAULT_PROMPT_MARGIN));
+        return BudgetSettings.builder()
+                .enabled(enabled == null || enabled.isNull() ? configured : enabled.asBoolean())
+                .tenantDefaults(tenantDefaults).keyDefaults(keyDefaults).userDefaults(userDefaults).tenants(tenants)
+                .keys(keys).users(users)
+                .limitsRefresh(Duration.ofMillis(Math.round(node.path("limits_refresh_seconds")
+                        .asDouble(DEFAULT_LIMITS_REFRESH.toSeconds()) * 1000)))
+                .holdGrace(Duration.ofSeconds(node.path("hold_grace_seconds").asLong(DEFAULT_HOLD_GRACE.toSeconds())))
+                .promptMargin(node.path("prompt_margin").asDouble(DEFAULT_PROMPT_MARGIN)).build();
+    }
+
+    /** Starts from budgets turned off and without limits; each part named replaces its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of budget settings by name. */
+    public static final class Builder {
+        private boolean enabled = false;
+        private LimitSet tenantDefaults = LimitSet.NONE;
+        private LimitSet keyDefaults = LimitSet.NONE;
+        private LimitSet userDefaults = LimitSet.NONE;
+        private Map<String, LimitSet> tenants = Map.of();
+        private Map<String, LimitSet> keys = Map.of();
+        private Map<String, LimitSet> users = Map.of();
+        private Duration limitsRefresh = DEFAULT_LIMITS_REFRESH;
+        private Duration holdGrace = DEFAULT_HOLD_GRACE;
+        private double promptMargin = DEFAULT_PROMPT_MARGIN;
+
+        private Builder() {
+        }
+
+        public Builder enabled(boolean value) {
+            this.enabled = value;
+            return this;
+        }
+
+        public Builder tenantDefaults(LimitSet value) {
+            this.tenantDefaults = value;
+            return this;
+        }
+
+        public Builder keyDefaults(LimitSet value) {
+            this.keyDefaults = value;
+            return this;
+        }
+
+        public Builder userDefaults(LimitSet value) {
+            this.userDefaults = value;
+            return this;
+        }
+
+        public Builder tenants(Map<String, LimitSet> value) {
+            this.tenants = value;
+            return this;
+        }
+
+        public Builder keys(Map<String, LimitSet> value) {
+            this.keys = value;
+            return this;
+        }
+
+        public Builder users(Map<String, LimitSet> value) {
+            this.users = value;
+            return this;
+        }
+
+        public Builder limitsRefresh(Duration value) {
+            this.limitsRefresh = value;
+            return this;
+        }
+
+        public Builder holdGrace(Duration value) {
+            this.holdGrace = value;
+            return this;
+        }
+
+        public Builder promptMargin(double value) {
+            this.promptMargin = value;
+            return this;
+        }
+
+        public BudgetSettings build() {
+            return new BudgetSettings(enabled, tenantDefaults, keyDefaults, userDefaults, tenants, keys, users,
+                    limitsRefresh, holdGrace, promptMargin);
+        }
     }
 
     private static Map<String, LimitSet> overrides(JsonNode node, String field, boolean qualified) {

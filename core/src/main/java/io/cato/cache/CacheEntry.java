@@ -54,4 +54,80 @@ public record CacheEntry(String id, CacheScope scope, String question, String an
     public String toString() {
         return "CacheEntry[" + id + ", domain=" + scope.domain() + ", created=" + createdAt + "]";
     }
+
+    /** Starts a cache entry named part by named part. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of a cache entry by name. */
+    public static final class Builder {
+        private String id;
+        private CacheScope scope;
+        private String question;
+        private String answer;
+        private String model;
+        private String tier;
+        private Instant createdAt;
+        private Instant expiresAt;
+        private float[] vector;
+        private byte[] encoding;
+
+        private Builder() {
+        }
+
+        public Builder id(String value) {
+            this.id = value;
+            return this;
+        }
+
+        public Builder scope(CacheScope value) {
+            this.scope = value;
+            return this;
+        }
+
+        public Builder question(String value) {
+            this.question = value;
+            return this;
+        }
+
+        public Builder answer(String value) {
+            this.answer = value;
+            return this;
+        }
+
+        public Builder model(String value) {
+            this.model = value;
+            return this;
+        }
+
+        public Builder tier(String value) {
+            this.tier = value;
+            return this;
+        }
+
+        public Builder createdAt(Instant value) {
+            this.createdAt = value;
+            return this;
+        }
+
+        public Builder expiresAt(Instant value) {
+            this.expiresAt = value;
+            return this;
+        }
+
+        public Builder vector(float[] value) {
+            this.vector = value;
+            return this;
+        }
+
+        public Builder encoding(byte[] value) {
+            this.encoding = value;
+            return this;
+        }
+
+        public CacheEntry build() {
+            return new CacheEntry(id, scope, question, answer, model, tier, createdAt, expiresAt, vector, encoding);
+        }
+    }
 }

@@ -36,11 +36,81 @@ public record CacheSettings(boolean enabled, double falseHitBudget, Optional<Dou
     }
 
     public static CacheSettings defaults() {
-        return new CacheSettings(true, 0.01, Optional.empty(), 0.5, 4, Duration.ofDays(7), Map.of(), 100_000,
-                List.of("programming language", "programming", "language"));
+        return builder().build();
     }
 
     public Duration ttlFor(String domain) {
         return ttlByDomain.getOrDefault(domain, defaultTtl);
+    }
+
+    /** Starts from the {@link #defaults()}; each part named replaces its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of the cache's settings by name. */
+    public static final class Builder {
+        private boolean enabled = true;
+        private double falseHitBudget = 0.01;
+        private Optional<Double> threshold = Optional.empty();
+        private double minSimilarity = 0.5;
+        private int candidates = 4;
+        private Duration defaultTtl = Duration.ofDays(7);
+        private Map<String, Duration> ttlByDomain = Map.of();
+        private long maxEntries = 100_000;
+        private List<String> qualifiers = List.of("programming language", "programming", "language");
+
+        private Builder() {
+        }
+
+        public Builder enabled(boolean value) {
+            this.enabled = value;
+            return this;
+        }
+
+        public Builder falseHitBudget(double value) {
+            this.falseHitBudget = value;
+            return this;
+        }
+
+        public Builder threshold(Optional<Double> value) {
+            this.threshold = value;
+            return this;
+        }
+
+        public Builder minSimilarity(double value) {
+            this.minSimilarity = value;
+            return this;
+        }
+
+        public Builder candidates(int value) {
+            this.candidates = value;
+            return this;
+        }
+
+        public Builder defaultTtl(Duration value) {
+            this.defaultTtl = value;
+            return this;
+        }
+
+        public Builder ttlByDomain(Map<String, Duration> value) {
+            this.ttlByDomain = value;
+            return this;
+        }
+
+        public Builder maxEntries(long value) {
+            this.maxEntries = value;
+            return this;
+        }
+
+        public Builder qualifiers(List<String> value) {
+            this.qualifiers = value;
+            return this;
+        }
+
+        public CacheSettings build() {
+            return new CacheSettings(enabled, falseHitBudget, threshold, minSimilarity, candidates, defaultTtl,
+                    ttlByDomain, maxEntries, qualifiers);
+        }
     }
 }

@@ -35,6 +35,76 @@ public final class SemanticCache {
     /** A cached answer may be served. {@code tier} is "exact" or "vector". */
     public record Hit(String entryId, String tier, String answer, String model, String answeredBy, Instant createdAt,
                       Duration age, double similarity, double verifierScore) implements Lookup {
+
+        /** Starts a cache hit named part by named part. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Collects the parts of a cache hit by name. */
+        public static final class Builder {
+            private String entryId;
+            private String tier;
+            private String answer;
+            private String model;
+            private String answeredBy;
+            private Instant createdAt;
+            private Duration age;
+            private double similarity;
+            private double verifierScore;
+
+            private Builder() {
+            }
+
+            public Builder entryId(String value) {
+                this.entryId = value;
+                return this;
+            }
+
+            public Builder tier(String value) {
+                this.tier = value;
+                return this;
+            }
+
+            public Builder answer(String value) {
+                this.answer = value;
+                return this;
+            }
+
+            public Builder model(String value) {
+                this.model = value;
+                return this;
+            }
+
+            public Builder answeredBy(String value) {
+                this.answeredBy = value;
+                return this;
+            }
+
+            public Builder createdAt(Instant value) {
+                this.createdAt = value;
+                return this;
+            }
+
+            public Builder age(Duration value) {
+                this.age = value;
+                return this;
+            }
+
+            public Builder similarity(double value) {
+                this.similarity = value;
+                return this;
+            }
+
+            public Builder verifierScore(double value) {
+                this.verifierScore = value;
+                return this;
+            }
+
+            public Hit build() {
+                return new Hit(entryId, tier, answer, model, answeredBy, createdAt, age, similarity, verifierScore);
+            }
+        }
     }
 
     /** The reason of a miss after a full lookup: neither tier had an answer for the question. */
@@ -112,8 +182,9 @@ public final class SemanticCache {
             if (found.isPresent()) {
                 ExactCache.Entry e = found.get();
                 stats.hit("exact", System.nanoTime() - started);
-                return new Hit(e.id(), "exact", e.answer(), e.model(), e.tier(), e.createdAt(), age(e.createdAt(), now),
-                        1.0, 1.0);
+                return Hit.builder().entryId(e.id()).tier("exact").answer(e.answer()).model(e.model())
+                        .answeredBy(e.tier()).createdAt(e.createdAt()).age(age(e.createdAt(), now)).similarity(1.0)
+                        .verifierScore(1.0).build();
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "exact cache tier unavailable; treating the lookup as a miss", e);
@@ -132,8 +203,9 @@ public final class SemanticCache {
                 if (score >= verifier.threshold()) {
                     CacheEntry e = n.entry();
                     stats.hit("vector", System.nanoTime() - started);
-                    return new Hit(e.id(), "vector", e.answer(), e.model(), e.tier(), e.createdAt(),
-                            age(e.createdAt(), now), n.similarity(), score);
+                    return Hit.builder().entryId(e.id()).tier("vector").answer(e.answer()).model(e.model())
+                            .answeredBy(e.tier()).createdAt(e.createdAt()).age(age(e.createdAt(), now))
+                            .similarity(n.similarity()).verifierScore(score).build();
                 }
             }
         } catch (RuntimeException e) {
@@ -161,8 +233,9 @@ public final class SemanticCache {
         EncodedQuery encoded = encoding.filter(e -> e.text().equals(reduced)).orElseGet(() -> embedder.encode(reduced));
         try {
             exact.put(new ExactCache.Entry(id, scope.domain(), answer, model, tier, now, expires));
-            index.put(new CacheEntry(id, scope, question, answer, model, tier, now, expires, encoded.pooled(),
-                    encode(encoded)));
+            index.put(CacheEntry.builder().id(id).scope(scope).question(question).answer(answer).model(model)
+                    .tier(tier).createdAt(now).expiresAt(expires).vector(encoded.pooled()).encoding(encode(encoded))
+                    .build());
             stats.stored();
             if (storesSinceEviction.incrementAndGet() >= EVICT_EVERY_STORES) {
                 storesSinceEviction.set(0);

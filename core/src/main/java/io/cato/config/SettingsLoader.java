@@ -332,15 +332,16 @@ public final class SettingsLoader {
         cache.path("ttl_hours_by_domain").properties()
                 .forEach(e -> ttlByDomain.put(e.getKey(), Duration.ofMinutes(Math.round(e.getValue().asDouble() * 60))));
         JsonNode threshold = cache.get("threshold");
-        return new CacheSettings(cache.path("enabled").asBoolean(d.enabled()),
-                cache.path("false_hit_budget").asDouble(d.falseHitBudget()),
-                threshold == null || threshold.isNull() ? Optional.empty() : Optional.of(threshold.asDouble()),
-                cache.path("min_similarity").asDouble(d.minSimilarity()),
-                cache.path("candidates").asInt(d.candidates()),
-                cache.has("ttl_hours") ? Duration.ofMinutes(Math.round(cache.path("ttl_hours").asDouble() * 60))
-                        : d.defaultTtl(),
-                ttlByDomain, cache.path("max_entries").asLong(d.maxEntries()),
-                cache.has("qualifiers") ? names(cache.path("qualifiers")) : d.qualifiers());
+        return CacheSettings.builder().enabled(cache.path("enabled").asBoolean(d.enabled()))
+                .falseHitBudget(cache.path("false_hit_budget").asDouble(d.falseHitBudget()))
+                .threshold(threshold == null || threshold.isNull() ? Optional.empty()
+                        : Optional.of(threshold.asDouble()))
+                .minSimilarity(cache.path("min_similarity").asDouble(d.minSimilarity()))
+                .candidates(cache.path("candidates").asInt(d.candidates()))
+                .defaultTtl(cache.has("ttl_hours")
+                        ? Duration.ofMinutes(Math.round(cache.path("ttl_hours").asDouble() * 60)) : d.defaultTtl())
+                .ttlByDomain(ttlByDomain).maxEntries(cache.path("max_entries").asLong(d.maxEntries()))
+                .qualifiers(cache.has("qualifiers") ? names(cache.path("qualifiers")) : d.qualifiers()).build();
     }
 
     /** Clients of the legacy proxy keep sending its model name during the rollout: that name routes too. */
@@ -363,28 +364,33 @@ public final class SettingsLoader {
 
     private static BreakerPolicy breaker(JsonNode b) {
         BreakerPolicy d = BreakerPolicy.defaults();
-        return new BreakerPolicy(b.path("failure_rate_threshold_percent").asDouble(d.failureRateThresholdPercent()),
-                Duration.ofSeconds(b.path("window_seconds").asLong(d.window().toSeconds())),
-                Duration.ofSeconds(b.path("bucket_seconds").asLong(d.bucket().toSeconds())),
-                b.path("minimum_calls").asInt(d.minimumNumberOfCalls()),
-                Duration.ofMillis(b.path("slow_call_ms").asLong(d.slowCallDuration().toMillis())),
-                Duration.ofSeconds(b.path("wait_in_open_seconds").asLong(d.waitInOpen().toSeconds())),
-                b.path("permitted_probes").asInt(d.permittedProbes()),
-                Duration.ofSeconds(b.path("probe_lease_seconds").asLong(d.probeLease().toSeconds())),
-                Duration.ofMillis(b.path("cache_ms").asLong(d.localCacheTtl().toMillis())));
+        return BreakerPolicy.builder()
+                .failureRateThresholdPercent(b.path("failure_rate_threshold_percent")
+                        .asDouble(d.failureRateThresholdPercent()))
+                .window(Duration.ofSeconds(b.path("window_seconds").asLong(d.window().toSeconds())))
+                .bucket(Duration.ofSeconds(b.path("bucket_seconds").asLong(d.bucket().toSeconds())))
+                .minimumNumberOfCalls(b.path("minimum_calls").asInt(d.minimumNumberOfCalls()))
+                .slowCallDuration(Duration.ofMillis(b.path("slow_call_ms").asLong(d.slowCallDuration().toMillis())))
+                .waitInOpen(Duration.ofSeconds(b.path("wait_in_open_seconds").asLong(d.waitInOpen().toSeconds())))
+                .permittedProbes(b.path("permitted_probes").asInt(d.permittedProbes()))
+                .probeLease(Duration.ofSeconds(b.path("probe_lease_seconds").asLong(d.probeLease().toSeconds())))
+                .localCacheTtl(Duration.ofMillis(b.path("cache_ms").asLong(d.localCacheTtl().toMillis()))).build();
     }
 
     private static List<TierConfig> tiers(JsonNode array) {
         List<TierConfig> tiers = new ArrayList<>();
         for (JsonNode t : array) {
-            tiers.add(new TierConfig(t.path("name").asText(), Provider.parse(t.path("provider").asText("openai")),
-                    t.path("model_id").asText(), text(t, "base_url"), text(t, "api_key"),
-                    prices(t),
-                    Duration.ofMillis(t.path("timeout_ms").asLong(20_000)), t.path("context_window").asInt(8192),
-                    t.path("history_budget").asInt(4096), t.path("max_output_tokens").asInt(1024),
-                    text(t, "region"), text(t, "endpoint").map(url -> endpoint(t.path("name").asText(), url)),
-                    t.path("prompt_cache_min_tokens").asInt(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS),
-                    capabilities(t)));
+            tiers.add(TierConfig.builder().name(t.path("name").asText())
+                    .provider(Provider.parse(t.path("provider").asText("openai"))).modelId(t.path("model_id").asText())
+                    .baseUrl(text(t, "base_url")).apiKey(text(t, "api_key")).prices(prices(t))
+                    .timeout(Duration.ofMillis(t.path("timeout_ms").asLong(20_000)))
+                    .contextWindow(t.path("context_window").asInt(8192))
+                    .historyBudget(t.path("history_budget").asInt(4096))
+                    .maxOutputTokens(t.path("max_output_tokens").asInt(1024)).region(text(t, "region"))
+                    .endpoint(text(t, "endpoint").map(url -> endpoint(t.path("name").asText(), url)))
+                    .promptCacheMinTokens(t.path("prompt_cache_min_tokens")
+                            .asInt(TierConfig.DEFAULT_PROMPT_CACHE_MIN_TOKENS))
+                    .capabilities(capabilities(t)).build());
         }
         return tiers;
     }

@@ -92,8 +92,95 @@ public final class Curiosity {
             failed = failed == null ? List.of() : List.copyOf(failed);
         }
 
+        /** The same job's report when it had been ingested before: this call added nothing. */
         Ingested asRepeat() {
-            return new Ingested(jobArn, status, 0, 0, 0, 0, failedCount, failed, failedUri, manifest, true);
+            return builder().jobArn(jobArn).status(status).failedCount(failedCount).failed(failed).failedUri(failedUri)
+                    .manifest(manifest).repeated(true).build();
+        }
+
+        /**
+         * Starts an ingestion report named part by named part. Counts left unset are 0.
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Collects the parts of an ingestion report by name. */
+        public static final class Builder {
+            private String jobArn;
+            private String status;
+            private int ingested;
+            private int alreadyPresent;
+            private int answered;
+            private int unanswered;
+            private int failedCount;
+            private List<FailedRecord> failed = List.of();
+            private String failedUri;
+            private Manifest manifest;
+            private boolean repeated;
+
+            private Builder() {
+            }
+
+            public Builder jobArn(String value) {
+                this.jobArn = value;
+                return this;
+            }
+
+            public Builder status(String value) {
+                this.status = value;
+                return this;
+            }
+
+            public Builder ingested(int value) {
+                this.ingested = value;
+                return this;
+            }
+
+            public Builder alreadyPresent(int value) {
+                this.alreadyPresent = value;
+                return this;
+            }
+
+            public Builder answered(int value) {
+                this.answered = value;
+                return this;
+            }
+
+            public Builder unanswered(int value) {
+                this.unanswered = value;
+                return this;
+            }
+
+            public Builder failedCount(int value) {
+                this.failedCount = value;
+                return this;
+            }
+
+            public Builder failed(List<FailedRecord> value) {
+                this.failed = value;
+                return this;
+            }
+
+            public Builder failedUri(String value) {
+                this.failedUri = value;
+                return this;
+            }
+
+            public Builder manifest(Manifest value) {
+                this.manifest = value;
+                return this;
+            }
+
+            public Builder repeated(boolean value) {
+                this.repeated = value;
+                return this;
+            }
+
+            public Ingested build() {
+                return new Ingested(jobArn, status, ingested, alreadyPresent, answered, unanswered, failedCount,
+                        failed, failedUri, manifest, repeated);
+            }
         }
     }
 
@@ -104,6 +191,83 @@ public final class Curiosity {
     public record Parts(KnowledgeGaps gaps, SemanticMemory memory, Watermarks watermarks, BatchStore store,
                         BatchInference inference, IngestionLedger ledger, FactExtractor extractor, Embedder embedder,
                         ObjectMapper mapper, Clock clock) {
+
+        /** Starts the parts the steps work with, each set by name. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Collects the parts the steps work with by name. */
+        public static final class Builder {
+            private KnowledgeGaps gaps;
+            private SemanticMemory memory;
+            private Watermarks watermarks;
+            private BatchStore store;
+            private BatchInference inference;
+            private IngestionLedger ledger;
+            private FactExtractor extractor;
+            private Embedder embedder;
+            private ObjectMapper mapper;
+            private Clock clock;
+
+            private Builder() {
+            }
+
+            public Builder gaps(KnowledgeGaps value) {
+                this.gaps = value;
+                return this;
+            }
+
+            public Builder memory(SemanticMemory value) {
+                this.memory = value;
+                return this;
+            }
+
+            public Builder watermarks(Watermarks value) {
+                this.watermarks = value;
+                return this;
+            }
+
+            public Builder store(BatchStore value) {
+                this.store = value;
+                return this;
+            }
+
+            public Builder inference(BatchInference value) {
+                this.inference = value;
+                return this;
+            }
+
+            public Builder ledger(IngestionLedger value) {
+                this.ledger = value;
+                return this;
+            }
+
+            public Builder extractor(FactExtractor value) {
+                this.extractor = value;
+                return this;
+            }
+
+            public Builder embedder(Embedder value) {
+                this.embedder = value;
+                return this;
+            }
+
+            public Builder mapper(ObjectMapper value) {
+                this.mapper = value;
+                return this;
+            }
+
+            public Builder clock(Clock value) {
+                this.clock = value;
+                return this;
+            }
+
+            public Parts build() {
+                return new Parts(gaps, memory, watermarks, store, inference, ledger, extractor, embedder, mapper,
+                        clock);
+            }
+        }
     }
 
     private final Parts parts;
@@ -200,9 +364,10 @@ public final class Curiosity {
             failedUri = outputPrefix + "failed-records.jsonl";
             parts.store().write(failedUri, jsonl(tally.failed));
         }
-        Ingested report = new Ingested(jobArn, job.status(), tally.ingested, tally.present, tally.answered,
-                tally.unanswered, tally.failed.size(), tally.failed.stream().limit(FAILED_REPORTED).toList(),
-                failedUri, manifest(outputPrefix + "manifest.json.out"), false);
+        Ingested report = Ingested.builder().jobArn(jobArn).status(job.status()).ingested(tally.ingested)
+                .alreadyPresent(tally.present).answered(tally.answered).unanswered(tally.unanswered)
+                .failedCount(tally.failed.size()).failed(tally.failed.stream().limit(FAILED_REPORTED).toList())
+                .failedUri(failedUri).manifest(manifest(outputPrefix + "manifest.json.out")).repeated(false).build();
         return parts.ledger().record(report) ? report : parts.ledger().find(jobArn).orElse(report).asRepeat();
     }
 
@@ -223,10 +388,11 @@ public final class Curiosity {
         }
         Instant now = parts.clock().instant();
         for (CandidateFact candidate : candidates) {
-            Fact fact = new Fact(Fact.idFor(gap.tenant(), gap.domain(), candidate.statement()), gap.tenant(),
-                    gap.domain(), candidate.statement(), Fact.FROM_CURIOSITY, jobArn + "#" + gap.recordId(),
-                    candidate.confidence(), now, now, parts.embedder().encode(candidate.statement()).pooled(),
-                    List.of());
+            Fact fact = Fact.builder().id(Fact.idFor(gap.tenant(), gap.domain(), candidate.statement()))
+                    .tenant(gap.tenant()).domain(gap.domain()).statement(candidate.statement())
+                    .source(Fact.FROM_CURIOSITY).sourceRef(jobArn + "#" + gap.recordId())
+                    .confidence(candidate.confidence()).createdAt(now).updatedAt(now)
+                    .vector(parts.embedder().encode(candidate.statement()).pooled()).build();
             if (parts.memory().add(fact)) {
                 tally.ingested++;
             } else {

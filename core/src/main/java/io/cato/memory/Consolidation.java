@@ -201,9 +201,10 @@ public final class Consolidation {
                 continue;
             }
             double confidence = c.contradicts().isEmpty() ? c.confidence() : c.confidence() / 2;
-            Fact fact = new Fact(Fact.idFor(in.tenant(), in.domain(), c.statement()), in.tenant(), in.domain(),
-                    c.statement(), Fact.FROM_CONVERSATION, reference, confidence, now, now,
-                    embedder.encode(c.statement()).pooled(), c.contradicts());
+            Fact fact = Fact.builder().id(Fact.idFor(in.tenant(), in.domain(), c.statement())).tenant(in.tenant())
+                    .domain(in.domain()).statement(c.statement()).source(Fact.FROM_CONVERSATION).sourceRef(reference)
+                    .confidence(confidence).createdAt(now).updatedAt(now)
+                    .vector(embedder.encode(c.statement()).pooled()).contradicts(c.contradicts()).build();
             if (memory.add(fact)) {
                 written++;
             } else {

@@ -37,9 +37,10 @@ public final class EpisodicMemory {
     public void record(Interaction interaction) {
         var turn = interaction.turn();
         CacheScope scope = scope(interaction.tenant(), turn.domain());
-        index.put(new CacheEntry(idFor(interaction.reference()), scope, turn.query(), turn.answer(), turn.model(),
-                EPISODE_SCOPE, turn.at(), turn.at().plus(retention), embedder.encode(turn.query()).pooled(),
-                NO_ENCODING));
+        index.put(CacheEntry.builder().id(idFor(interaction.reference())).scope(scope).question(turn.query())
+                .answer(turn.answer()).model(turn.model()).tier(EPISODE_SCOPE).createdAt(turn.at())
+                .expiresAt(turn.at().plus(retention)).vector(embedder.encode(turn.query()).pooled())
+                .encoding(NO_ENCODING).build());
     }
 
     /** Up to {@code k} episodes of the domain whose question is at least {@code minSimilarity} alike. */

@@ -61,4 +61,89 @@ public record Fact(String id, String tenant, String domain, String statement, St
     public String toString() {
         return "Fact[" + id + ", " + tenant + "/" + domain + ", source=" + source + "]";
     }
+
+    /**
+     * Starts a fact named part by named part. Unless set, it contradicts no stored fact.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of a fact by name. */
+    public static final class Builder {
+        private String id;
+        private String tenant;
+        private String domain;
+        private String statement;
+        private String source;
+        private String sourceRef;
+        private double confidence;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private float[] vector;
+        private List<String> contradicts = List.of();
+
+        private Builder() {
+        }
+
+        public Builder id(String value) {
+            this.id = value;
+            return this;
+        }
+
+        public Builder tenant(String value) {
+            this.tenant = value;
+            return this;
+        }
+
+        public Builder domain(String value) {
+            this.domain = value;
+            return this;
+        }
+
+        public Builder statement(String value) {
+            this.statement = value;
+            return this;
+        }
+
+        public Builder source(String value) {
+            this.source = value;
+            return this;
+        }
+
+        public Builder sourceRef(String value) {
+            this.sourceRef = value;
+            return this;
+        }
+
+        public Builder confidence(double value) {
+            this.confidence = value;
+            return this;
+        }
+
+        public Builder createdAt(Instant value) {
+            this.createdAt = value;
+            return this;
+        }
+
+        public Builder updatedAt(Instant value) {
+            this.updatedAt = value;
+            return this;
+        }
+
+        public Builder vector(float[] value) {
+            this.vector = value;
+            return this;
+        }
+
+        public Builder contradicts(List<String> value) {
+            this.contradicts = value;
+            return this;
+        }
+
+        public Fact build() {
+            return new Fact(id, tenant, domain, statement, source, sourceRef, confidence, createdAt, updatedAt, vector,
+                    contradicts);
+        }
+    }
 }

@@ -21,8 +21,7 @@ public record GenerationOptions(List<ToolSpec> tools, ToolChoice toolChoice, boo
                                 ResponseFormat responseFormat, List<String> stop, Optional<Long> seed,
                                 Optional<Double> topP, int n, List<ChatMessage> exchange) {
 
-    public static final GenerationOptions NONE = new GenerationOptions(List.of(), ToolChoice.AUTO, true,
-            ResponseFormat.TEXT, List.of(), Optional.empty(), Optional.empty(), 1, List.of());
+    public static final GenerationOptions NONE = builder().build();
 
     public GenerationOptions {
         tools = List.copyOf(tools);
@@ -110,7 +109,85 @@ public record GenerationOptions(List<ToolSpec> tools, ToolChoice toolChoice, boo
     }
 
     public GenerationOptions withN(int value) {
-        return new GenerationOptions(tools, toolChoice, parallelToolCalls, responseFormat, stop, seed, topP, value,
-                exchange);
+        return toBuilder().n(value).build();
+    }
+
+    /**
+     * Starts a request's generation options named part by named part. Parts left unset are those of {@link #NONE}.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this value's parts, to copy it with some of them changed. */
+    public Builder toBuilder() {
+        return new Builder().tools(tools).toolChoice(toolChoice).parallelToolCalls(parallelToolCalls)
+                .responseFormat(responseFormat).stop(stop).seed(seed).topP(topP).n(n).exchange(exchange);
+    }
+
+    /** Collects the parts of a request's generation options by name. */
+    public static final class Builder {
+        private List<ToolSpec> tools = List.of();
+        private ToolChoice toolChoice = ToolChoice.AUTO;
+        private boolean parallelToolCalls = true;
+        private ResponseFormat responseFormat = ResponseFormat.TEXT;
+        private List<String> stop = List.of();
+        private Optional<Long> seed = Optional.empty();
+        private Optional<Double> topP = Optional.empty();
+        private int n = 1;
+        private List<ChatMessage> exchange = List.of();
+
+        private Builder() {
+        }
+
+        public Builder tools(List<ToolSpec> value) {
+            this.tools = value;
+            return this;
+        }
+
+        public Builder toolChoice(ToolChoice value) {
+            this.toolChoice = value;
+            return this;
+        }
+
+        public Builder parallelToolCalls(boolean value) {
+            this.parallelToolCalls = value;
+            return this;
+        }
+
+        public Builder responseFormat(ResponseFormat value) {
+            this.responseFormat = value;
+            return this;
+        }
+
+        public Builder stop(List<String> value) {
+            this.stop = value;
+            return this;
+        }
+
+        public Builder seed(Optional<Long> value) {
+            this.seed = value;
+            return this;
+        }
+
+        public Builder topP(Optional<Double> value) {
+            this.topP = value;
+            return this;
+        }
+
+        public Builder n(int value) {
+            this.n = value;
+            return this;
+        }
+
+        public Builder exchange(List<ChatMessage> value) {
+            this.exchange = value;
+            return this;
+        }
+
+        public GenerationOptions build() {
+            return new GenerationOptions(tools, toolChoice, parallelToolCalls, responseFormat, stop, seed, topP, n,
+                    exchange);
+        }
     }
 }

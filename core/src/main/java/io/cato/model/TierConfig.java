@@ -74,23 +74,6 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
         }
     }
 
-    /** A tier without AWS settings: an OpenAI-compatible server or the memory tier. */
-    public TierConfig(String name, Provider provider, String modelId, Optional<String> baseUrl,
-                      Optional<String> apiKey, Prices prices, Duration timeout, int contextWindow,
-                      int historyBudget, int maxOutputTokens) {
-        this(name, provider, modelId, baseUrl, apiKey, prices, timeout, contextWindow, historyBudget, maxOutputTokens,
-                Optional.empty(), Optional.empty(), DEFAULT_PROMPT_CACHE_MIN_TOKENS);
-    }
-
-    /** A tier with its provider's default capabilities. */
-    public TierConfig(String name, Provider provider, String modelId, Optional<String> baseUrl,
-                      Optional<String> apiKey, Prices prices, Duration timeout, int contextWindow,
-                      int historyBudget, int maxOutputTokens, Optional<String> region, Optional<URI> endpoint,
-                      int promptCacheMinTokens) {
-        this(name, provider, modelId, baseUrl, apiKey, prices, timeout, contextWindow, historyBudget, maxOutputTokens,
-                region, endpoint, promptCacheMinTokens, Capability.defaultsFor(provider));
-    }
-
     /** Whether the tier takes everything in {@code needed}. */
     public boolean supports(Set<Capability> needed) {
         return capabilities.containsAll(needed);
@@ -105,5 +88,109 @@ public record TierConfig(String name, Provider provider, String modelId, Optiona
             case MEMORY, BEDROCK, SAGEMAKER -> true;
             case OPENAI -> baseUrl.isPresent();
         };
+    }
+
+    /**
+     * Starts a tier's configuration named part by named part. Parts left unset: no base URL, API key, region or
+     * endpoint override, the default prompt cache minimum and the provider's default capabilities.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of a tier's configuration by name. */
+    public static final class Builder {
+        private String name;
+        private Provider provider;
+        private String modelId;
+        private Optional<String> baseUrl = Optional.empty();
+        private Optional<String> apiKey = Optional.empty();
+        private Prices prices;
+        private Duration timeout;
+        private int contextWindow;
+        private int historyBudget;
+        private int maxOutputTokens;
+        private Optional<String> region = Optional.empty();
+        private Optional<URI> endpoint = Optional.empty();
+        private int promptCacheMinTokens = DEFAULT_PROMPT_CACHE_MIN_TOKENS;
+        private Set<Capability> capabilities; // null: the provider's defaults
+
+        private Builder() {
+        }
+
+        public Builder name(String value) {
+            this.name = value;
+            return this;
+        }
+
+        public Builder provider(Provider value) {
+            this.provider = value;
+            return this;
+        }
+
+        public Builder modelId(String value) {
+            this.modelId = value;
+            return this;
+        }
+
+        public Builder baseUrl(Optional<String> value) {
+            this.baseUrl = value;
+            return this;
+        }
+
+        public Builder apiKey(Optional<String> value) {
+            this.apiKey = value;
+            return this;
+        }
+
+        public Builder prices(Prices value) {
+            this.prices = value;
+            return this;
+        }
+
+        public Builder timeout(Duration value) {
+            this.timeout = value;
+            return this;
+        }
+
+        public Builder contextWindow(int value) {
+            this.contextWindow = value;
+            return this;
+        }
+
+        public Builder historyBudget(int value) {
+            this.historyBudget = value;
+            return this;
+        }
+
+        public Builder maxOutputTokens(int value) {
+            this.maxOutputTokens = value;
+            return this;
+        }
+
+        public Builder region(Optional<String> value) {
+            this.region = value;
+            return this;
+        }
+
+        public Builder endpoint(Optional<URI> value) {
+            this.endpoint = value;
+            return this;
+        }
+
+        public Builder promptCacheMinTokens(int value) {
+            this.promptCacheMinTokens = value;
+            return this;
+        }
+
+        public Builder capabilities(Set<Capability> value) {
+            this.capabilities = value;
+            return this;
+        }
+
+        public TierConfig build() {
+            return new TierConfig(name, provider, modelId, baseUrl, apiKey, prices, timeout, contextWindow,
+                    historyBudget, maxOutputTokens, region, endpoint, promptCacheMinTokens, capabilities);
+        }
     }
 }

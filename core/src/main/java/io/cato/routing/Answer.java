@@ -25,14 +25,6 @@ public record Answer(String text, String model, String tier, String reason, Opti
         output = output == null ? Output.STOPPED : output;
     }
 
-    /** An answer without tool calls that ended naturally. */
-    public Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
-                  boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded,
-                  Recording recording, CacheOutcome cache, Optional<Classification> classification) {
-        this(text, model, tier, reason, fallbackFrom, cached, costUsd, usage, latencyMs, degraded, recording, cache,
-                classification, Output.STOPPED);
-    }
-
     /**
      * What the model produced besides text.
      *
@@ -49,14 +41,6 @@ public record Answer(String text, String model, String tier, String reason, Opti
         public static Output of(ModelReply reply) {
             return new Output(reply.toolCalls(), reply.finishReason());
         }
-    }
-
-    /** An answer that involved no classification (cache hits, the legacy route). */
-    public Answer(String text, String model, String tier, String reason, Optional<String> fallbackFrom,
-                  boolean cached, double costUsd, TokenUsage usage, long latencyMs, boolean degraded, long turn,
-                  CacheOutcome cache) {
-        this(text, model, tier, reason, fallbackFrom, cached, costUsd, usage, latencyMs, degraded,
-                Recording.of(turn), cache, Optional.empty());
     }
 
     /** The answer's place in its session, 0 for a stateless request or when it could not be recorded. */
@@ -80,10 +64,6 @@ public record Answer(String text, String model, String tier, String reason, Opti
         public static final String UNAVAILABLE = "unavailable";
         public static final Recording STATELESS = new Recording(0, true, SKIPPED);
         public static final Recording FAILED = new Recording(0, false, SKIPPED);
-
-        static Recording of(long turn) {
-            return new Recording(turn, true, SKIPPED);
-        }
     }
 
     /**
@@ -104,6 +84,110 @@ public record Answer(String text, String model, String tier, String reason, Opti
 
         public static CacheOutcome bypass(String reason) {
             return new CacheOutcome("bypass", Optional.of(reason), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /**
+     * Starts an answer named part by named part. Parts left unset: no fallback, no usage, a stateless recording, the
+     * cache off, no classification and no tool calls.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of an answer by name. */
+    public static final class Builder {
+        private String text;
+        private String model;
+        private String tier;
+        private String reason;
+        private Optional<String> fallbackFrom = Optional.empty();
+        private boolean cached;
+        private double costUsd;
+        private TokenUsage usage = TokenUsage.NONE;
+        private long latencyMs;
+        private boolean degraded;
+        private Recording recording = Recording.STATELESS;
+        private CacheOutcome cache = CacheOutcome.OFF;
+        private Optional<Classification> classification = Optional.empty();
+        private Output output = Output.STOPPED;
+
+        private Builder() {
+        }
+
+        public Builder text(String value) {
+            this.text = value;
+            return this;
+        }
+
+        public Builder model(String value) {
+            this.model = value;
+            return this;
+        }
+
+        public Builder tier(String value) {
+            this.tier = value;
+            return this;
+        }
+
+        public Builder reason(String value) {
+            this.reason = value;
+            return this;
+        }
+
+        public Builder fallbackFrom(Optional<String> value) {
+            this.fallbackFrom = value;
+            return this;
+        }
+
+        public Builder cached(boolean value) {
+            this.cached = value;
+            return this;
+        }
+
+        public Builder costUsd(double value) {
+            this.costUsd = value;
+            return this;
+        }
+
+        public Builder usage(TokenUsage value) {
+            this.usage = value;
+            return this;
+        }
+
+        public Builder latencyMs(long value) {
+            this.latencyMs = value;
+            return this;
+        }
+
+        public Builder degraded(boolean value) {
+            this.degraded = value;
+            return this;
+        }
+
+        public Builder recording(Recording value) {
+            this.recording = value;
+            return this;
+        }
+
+        public Builder cache(CacheOutcome value) {
+            this.cache = value;
+            return this;
+        }
+
+        public Builder classification(Optional<Classification> value) {
+            this.classification = value;
+            return this;
+        }
+
+        public Builder output(Output value) {
+            this.output = value;
+            return this;
+        }
+
+        public Answer build() {
+            return new Answer(text, model, tier, reason, fallbackFrom, cached, costUsd, usage, latencyMs, degraded,
+                    recording, cache, classification, output);
         }
     }
 }

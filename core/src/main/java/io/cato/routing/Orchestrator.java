@@ -214,9 +214,9 @@ public final class Orchestrator {
                 java.util.List.of(), false);
         long latency = millisSince(prepared.startedNanos());
         stats.recordAnswer(CACHE_TIER, latency, 0.0, false);
-        return published(new Answer(hit.answer(), hit.model(), CACHE_TIER, "cache_hit_" + hit.tier(),
-                Optional.empty(), true, 0.0, TokenUsage.NONE, latency, false, recording, found.outcome(),
-                Optional.empty()), prepared.command().tenant());
+        return published(Answer.builder().text(hit.answer()).model(hit.model()).tier(CACHE_TIER)
+                .reason("cache_hit_" + hit.tier()).cached(true).costUsd(0.0).usage(TokenUsage.NONE).latencyMs(latency)
+                .degraded(false).recording(recording).cache(found.outcome()).build(), prepared.command().tenant());
     }
 
     private Answer finish(Prepared prepared, FallbackChain.Served served, Answer.CacheOutcome outcome,
@@ -230,17 +230,20 @@ public final class Orchestrator {
         boolean degraded = MemoryAnswerer.MODEL.equals(tier.config().modelId());
         long latency = millisSince(prepared.startedNanos());
         stats.recordAnswer(tier.name(), latency, cost, served.fallbackFrom().isPresent());
-        return published(new Answer(reply.text(), reply.model(), tier.name(), served.reason(), served.fallbackFrom(),
-                false, cost, reply.usage(), latency, degraded, recording, outcome, classification,
-                Answer.Output.of(reply)), prepared.command().tenant());
+        return published(Answer.builder().text(reply.text()).model(reply.model()).tier(tier.name())
+                .reason(served.reason()).fallbackFrom(served.fallbackFrom()).cached(false).costUsd(cost)
+                .usage(reply.usage()).latencyMs(latency).degraded(degraded).recording(recording).cache(outcome)
+                .classification(classification).output(Answer.Output.of(reply)).build(), prepared.command().tenant());
     }
 
     private Answer published(Answer answer, String tenant) {
         try {
-            stats.metrics().answered(new MetricsSink.AnswerMetrics(answer.tier(), answer.reason(),
-                    answer.fallbackFrom().isPresent(), answer.degraded(), answer.cache().status(), answer.cache().tier(),
-                    answer.latencyMs(), answer.costUsd(), answer.usage().inputTokens(), answer.usage().outputTokens(),
-                    answer.usage().cachedInputTokens(), Optional.of(tenant)));
+            stats.metrics().answered(MetricsSink.AnswerMetrics.builder().tier(answer.tier()).reason(answer.reason())
+                    .fallback(answer.fallbackFrom().isPresent()).degraded(answer.degraded())
+                    .cacheStatus(answer.cache().status()).cacheTier(answer.cache().tier())
+                    .latencyMs(answer.latencyMs()).costUsd(answer.costUsd()).inputTokens(answer.usage().inputTokens())
+                    .outputTokens(answer.usage().outputTokens()).cachedInputTokens(answer.usage().cachedInputTokens())
+                    .tenant(Optional.of(tenant)).build());
         } catch (RuntimeException e) {
             LOG.warning(() -> "could not publish metrics: " + e.getClass().getSimpleName());
         }

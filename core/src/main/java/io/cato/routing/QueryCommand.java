@@ -32,35 +32,13 @@ public record QueryCommand(String tenant, Optional<SessionKey> session, String q
         }
     }
 
-    /** A query whose caller is known by its tenant only. */
-    public QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
-                        Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
-                        Optional<Double> temperature, Optional<String> model, GenerationOptions options) {
-        this(tenant, session, query, domain, system, history, maxTokens, temperature, model, options, Caller.of(tenant));
-    }
-
-    public QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
-                        Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
-                        Optional<Double> temperature, Optional<String> model) {
-        this(tenant, session, query, domain, system, history, maxTokens, temperature, model, GenerationOptions.NONE);
-    }
-
-    /** A query without a requested model: the router chooses. */
-    public QueryCommand(String tenant, Optional<SessionKey> session, String query, Optional<String> domain,
-                        Optional<String> system, List<ChatMessage> history, Optional<Integer> maxTokens,
-                        Optional<Double> temperature) {
-        this(tenant, session, query, domain, system, history, maxTokens, temperature, Optional.empty());
-    }
-
     public static QueryCommand simple(String tenant, SessionKey session, String query) {
-        return new QueryCommand(tenant, Optional.of(session), query, Optional.empty(), Optional.empty(), List.of(),
-                Optional.empty(), Optional.empty());
+        return builder().tenant(tenant).session(Optional.of(session)).query(query).build();
     }
 
     /** The same query, asked by {@code value} (the API key and end user the edge knows of). */
     public QueryCommand withCaller(Caller value) {
-        return new QueryCommand(tenant, session, query, domain, system, history, maxTokens, temperature, model, options,
-                value);
+        return toBuilder().caller(value).build();
     }
 
     /** Whether the answer may be shared through the semantic cache; see {@link GenerationOptions#mayShareAnswer}. */
@@ -94,7 +72,99 @@ public record QueryCommand(String tenant, Optional<SessionKey> session, String q
 
     /** The same query without a session: answered with the same context, recorded nowhere. */
     public QueryCommand withoutSession() {
-        return new QueryCommand(tenant, Optional.empty(), query, domain, system, history, maxTokens, temperature, model,
-                options, caller);
+        return toBuilder().session(Optional.empty()).build();
+    }
+
+    /**
+     * Starts a query named part by named part. Parts left unset: no session, domain, system prompt, history, token
+     * limit, temperature, requested model or options, and a caller known by its tenant only.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this value's parts, to copy it with some of them changed. */
+    public Builder toBuilder() {
+        return new Builder().tenant(tenant).session(session).query(query).domain(domain).system(system)
+                .history(history).maxTokens(maxTokens).temperature(temperature).model(model).options(options)
+                .caller(caller);
+    }
+
+    /** Collects the parts of a query by name. */
+    public static final class Builder {
+        private String tenant;
+        private Optional<SessionKey> session = Optional.empty();
+        private String query;
+        private Optional<String> domain = Optional.empty();
+        private Optional<String> system = Optional.empty();
+        private List<ChatMessage> history = List.of();
+        private Optional<Integer> maxTokens = Optional.empty();
+        private Optional<Double> temperature = Optional.empty();
+        private Optional<String> model = Optional.empty();
+        private GenerationOptions options = GenerationOptions.NONE;
+        private Caller caller; // null: the tenant alone
+
+        private Builder() {
+        }
+
+        public Builder tenant(String value) {
+            this.tenant = value;
+            return this;
+        }
+
+        public Builder session(Optional<SessionKey> value) {
+            this.session = value;
+            return this;
+        }
+
+        public Builder query(String value) {
+            this.query = value;
+            return this;
+        }
+
+        public Builder domain(Optional<String> value) {
+            this.domain = value;
+            return this;
+        }
+
+        public Builder system(Optional<String> value) {
+            this.system = value;
+            return this;
+        }
+
+        public Builder history(List<ChatMessage> value) {
+            this.history = value;
+            return this;
+        }
+
+        public Builder maxTokens(Optional<Integer> value) {
+            this.maxTokens = value;
+            return this;
+        }
+
+        public Builder temperature(Optional<Double> value) {
+            this.temperature = value;
+            return this;
+        }
+
+        public Builder model(Optional<String> value) {
+            this.model = value;
+            return this;
+        }
+
+        public Builder options(GenerationOptions value) {
+            this.options = value;
+            return this;
+        }
+
+        public Builder caller(Caller value) {
+            this.caller = value;
+            return this;
+        }
+
+        public QueryCommand build() {
+            return new QueryCommand(tenant, session, query, domain, system, history, maxTokens, temperature, model,
+                    options, caller);
+        }
     }
 }

@@ -33,9 +33,9 @@ public final class Tiers {
     }
 
     public static Tier defaultMemoryTier() {
-        TierConfig config = new TierConfig(MemoryAnswerer.MODEL, Provider.MEMORY, MemoryAnswerer.MODEL,
-                java.util.Optional.empty(), java.util.Optional.empty(), TierConfig.Prices.FREE,
-                java.time.Duration.ofSeconds(1), 32_000, 16_000, 1_000);
+        TierConfig config = TierConfig.builder().name(MemoryAnswerer.MODEL).provider(Provider.MEMORY)
+                .modelId(MemoryAnswerer.MODEL).prices(TierConfig.Prices.FREE).timeout(java.time.Duration.ofSeconds(1))
+                .contextWindow(32_000).historyBudget(16_000).maxOutputTokens(1_000).build();
         return new Tier(config, new MemoryAnswerer());
     }
 

@@ -38,8 +38,7 @@ public final class InMemorySessionStore implements SessionStore, InteractionLog 
                 return false;
             }
             Turn t = turns.get((int) seq - 1);
-            turns.set((int) seq - 1, new Turn(t.seq(), t.query(), t.answer(), t.model(), t.at(), t.domain(),
-                    Optional.of(verdict), t.exchange()));
+            turns.set((int) seq - 1, t.withVerdict(verdict));
             return true;
         }
     }

@@ -28,12 +28,78 @@ public record Turn(long seq, String query, String answer, String model, Instant 
         exchange = exchange == null ? List.of() : List.copyOf(exchange);
     }
 
-    public Turn(long seq, String query, String answer, String model, Instant at, String domain,
-                Optional<Verdict> verdict) {
-        this(seq, query, answer, model, at, domain, verdict, List.of());
+    public Turn(long seq, String query, String answer, String model, Instant at) {
+        this(seq, query, answer, model, at, DEFAULT_DOMAIN, Optional.empty(), List.of());
     }
 
-    public Turn(long seq, String query, String answer, String model, Instant at) {
-        this(seq, query, answer, model, at, DEFAULT_DOMAIN, Optional.empty());
+    /** The same turn with the verify workflow's verdict on its answer. */
+    public Turn withVerdict(Verdict value) {
+        return new Turn(seq, query, answer, model, at, domain, Optional.of(value), exchange);
+    }
+
+    /**
+     * Starts a turn named part by named part. Parts left unset: the default domain, no verdict and no exchange.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of a turn by name. */
+    public static final class Builder {
+        private long seq;
+        private String query;
+        private String answer;
+        private String model;
+        private Instant at;
+        private String domain = DEFAULT_DOMAIN;
+        private Optional<Verdict> verdict = Optional.empty();
+        private List<ChatMessage> exchange = List.of();
+
+        private Builder() {
+        }
+
+        public Builder seq(long value) {
+            this.seq = value;
+            return this;
+        }
+
+        public Builder query(String value) {
+            this.query = value;
+            return this;
+        }
+
+        public Builder answer(String value) {
+            this.answer = value;
+            return this;
+        }
+
+        public Builder model(String value) {
+            this.model = value;
+            return this;
+        }
+
+        public Builder at(Instant value) {
+            this.at = value;
+            return this;
+        }
+
+        public Builder domain(String value) {
+            this.domain = value;
+            return this;
+        }
+
+        public Builder verdict(Optional<Verdict> value) {
+            this.verdict = value;
+            return this;
+        }
+
+        public Builder exchange(List<ChatMessage> value) {
+            this.exchange = value;
+            return this;
+        }
+
+        public Turn build() {
+            return new Turn(seq, query, answer, model, at, domain, verdict, exchange);
+        }
     }
 }

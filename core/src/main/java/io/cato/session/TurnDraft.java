@@ -3,7 +3,6 @@ package io.cato.session;
 import io.cato.model.ChatMessage;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A turn before the store has given it its place in the session.
@@ -26,6 +25,7 @@ public record TurnDraft(String query, String answer, String model, Instant at, S
     }
 
     public Turn at(long seq) {
-        return new Turn(seq, query, answer, model, at, domain, Optional.empty(), exchange);
+        return Turn.builder().seq(seq).query(query).answer(answer).model(model).at(at).domain(domain)
+                .exchange(exchange).build();
     }
 }

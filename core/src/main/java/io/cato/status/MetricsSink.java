@@ -20,12 +20,96 @@ public interface MetricsSink {
                          Optional<String> cacheTier, long latencyMs, double costUsd, int inputTokens,
                          int outputTokens, int cachedInputTokens, Optional<String> tenant) {
 
-        /** Metrics without a tenant: its spend is not broken down. */
-        public AnswerMetrics(String tier, String reason, boolean fallback, boolean degraded, String cacheStatus,
-                             Optional<String> cacheTier, long latencyMs, double costUsd, int inputTokens,
-                             int outputTokens, int cachedInputTokens) {
-            this(tier, reason, fallback, degraded, cacheStatus, cacheTier, latencyMs, costUsd, inputTokens,
-                    outputTokens, cachedInputTokens, Optional.empty());
+        /**
+         * Starts one answered query's metrics named part by named part. Parts left unset: no cache tier and no tenant
+         * (its spend is not broken down).
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Collects the parts of one answered query's metrics by name. */
+        public static final class Builder {
+            private String tier;
+            private String reason;
+            private boolean fallback;
+            private boolean degraded;
+            private String cacheStatus;
+            private Optional<String> cacheTier = Optional.empty();
+            private long latencyMs;
+            private double costUsd;
+            private int inputTokens;
+            private int outputTokens;
+            private int cachedInputTokens;
+            private Optional<String> tenant = Optional.empty();
+
+            private Builder() {
+            }
+
+            public Builder tier(String value) {
+                this.tier = value;
+                return this;
+            }
+
+            public Builder reason(String value) {
+                this.reason = value;
+                return this;
+            }
+
+            public Builder fallback(boolean value) {
+                this.fallback = value;
+                return this;
+            }
+
+            public Builder degraded(boolean value) {
+                this.degraded = value;
+                return this;
+            }
+
+            public Builder cacheStatus(String value) {
+                this.cacheStatus = value;
+                return this;
+            }
+
+            public Builder cacheTier(Optional<String> value) {
+                this.cacheTier = value;
+                return this;
+            }
+
+            public Builder latencyMs(long value) {
+                this.latencyMs = value;
+                return this;
+            }
+
+            public Builder costUsd(double value) {
+                this.costUsd = value;
+                return this;
+            }
+
+            public Builder inputTokens(int value) {
+                this.inputTokens = value;
+                return this;
+            }
+
+            public Builder outputTokens(int value) {
+                this.outputTokens = value;
+                return this;
+            }
+
+            public Builder cachedInputTokens(int value) {
+                this.cachedInputTokens = value;
+                return this;
+            }
+
+            public Builder tenant(Optional<String> value) {
+                this.tenant = value;
+                return this;
+            }
+
+            public AnswerMetrics build() {
+                return new AnswerMetrics(tier, reason, fallback, degraded, cacheStatus, cacheTier, latencyMs, costUsd,
+                        inputTokens, outputTokens, cachedInputTokens, tenant);
+            }
         }
     }
 

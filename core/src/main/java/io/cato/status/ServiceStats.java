@@ -77,9 +77,10 @@ public final class ServiceStats {
 
     public Snapshot snapshot() {
         Map<String, TierSnapshot> perTier = new TreeMap<>();
-        tiers.forEach((name, s) -> perTier.put(name, new TierSnapshot(s.calls.sum(), s.answers.sum(), s.errors.sum(),
-                s.fallbacksInto.sum(), s.skipped.sum(), s.chosen.sum(), s.cost.sum(), s.latencies.percentile(0.50),
-                s.latencies.percentile(0.99))));
+        tiers.forEach((name, s) -> perTier.put(name, TierSnapshot.builder().calls(s.calls.sum()).answers(s.answers.sum())
+                .errors(s.errors.sum()).fallbacksInto(s.fallbacksInto.sum()).skippedCircuitOpen(s.skipped.sum())
+                .chosen(s.chosen.sum()).costUsd(s.cost.sum()).latencyP50Ms(s.latencies.percentile(0.50))
+                .latencyP99Ms(s.latencies.percentile(0.99)).build()));
         Map<String, Long> reasons = new TreeMap<>();
         routeReasons.forEach((reason, count) -> reasons.put(reason, count.sum()));
         return new Snapshot(requests.sum(), legacyRequests.sum(), rejected.sum(), perTier, reasons);
@@ -101,6 +102,77 @@ public final class ServiceStats {
      */
     public record TierSnapshot(long calls, long answers, long errors, long fallbacksInto, long skippedCircuitOpen,
                                long chosen, double costUsd, long latencyP50Ms, long latencyP99Ms) {
+
+        /** Starts a tier's figures named part by named part. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Collects the parts of a tier's figures by name. */
+        public static final class Builder {
+            private long calls;
+            private long answers;
+            private long errors;
+            private long fallbacksInto;
+            private long skippedCircuitOpen;
+            private long chosen;
+            private double costUsd;
+            private long latencyP50Ms;
+            private long latencyP99Ms;
+
+            private Builder() {
+            }
+
+            public Builder calls(long value) {
+                this.calls = value;
+                return this;
+            }
+
+            public Builder answers(long value) {
+                this.answers = value;
+                return this;
+            }
+
+            public Builder errors(long value) {
+                this.errors = value;
+                return this;
+            }
+
+            public Builder fallbacksInto(long value) {
+                this.fallbacksInto = value;
+                return this;
+            }
+
+            public Builder skippedCircuitOpen(long value) {
+                this.skippedCircuitOpen = value;
+                return this;
+            }
+
+            public Builder chosen(long value) {
+                this.chosen = value;
+                return this;
+            }
+
+            public Builder costUsd(double value) {
+                this.costUsd = value;
+                return this;
+            }
+
+            public Builder latencyP50Ms(long value) {
+                this.latencyP50Ms = value;
+                return this;
+            }
+
+            public Builder latencyP99Ms(long value) {
+                this.latencyP99Ms = value;
+                return this;
+            }
+
+            public TierSnapshot build() {
+                return new TierSnapshot(calls, answers, errors, fallbacksInto, skippedCircuitOpen, chosen, costUsd,
+                        latencyP50Ms, latencyP99Ms);
+            }
+        }
     }
 
     private static final class TierStats {

@@ -35,8 +35,9 @@ class AnswerPathSafetyTest {
     private final AtomicInteger modelCalls = new AtomicInteger();
 
     private static TierConfig tier(String name) {
-        return new TierConfig(name, Provider.OPENAI, name + "-model", Optional.of("http://unused"), Optional.empty(),
-                TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 4096, 512);
+        return TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name + "-model")
+                .baseUrl(Optional.of("http://unused")).prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(5))
+                .contextWindow(8192).historyBudget(4096).maxOutputTokens(512).build();
     }
 
     private Tier answering(String name, String text) {
@@ -153,8 +154,9 @@ class AnswerPathSafetyTest {
             closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/v1");
         }
         HttpClient http = HttpClient.newHttpClient();
-        TierConfig legacyTier = new TierConfig("legacy", Provider.OPENAI, "gpt-4o-mini", Optional.of(closed.toString()),
-                Optional.empty(), TierConfig.Prices.FREE, Duration.ofSeconds(2), 128_000, 0, 4096);
+        TierConfig legacyTier = TierConfig.builder().name("legacy").provider(Provider.OPENAI).modelId("gpt-4o-mini")
+                .baseUrl(Optional.of(closed.toString())).prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(2))
+                .contextWindow(128_000).historyBudget(0).maxOutputTokens(4096).build();
         LegacyRoute legacy = new LegacyRoute(closed, Optional.empty(), http, Duration.ofSeconds(2),
                 new OpenAiCompatibleModelClient(legacyTier, http, Json.newMapper()));
         CatoApi api = new InMemoryCato().api(List.of(answering("shadow", "ok")), List.of("shadow"), 0,

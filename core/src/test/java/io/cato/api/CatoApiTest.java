@@ -28,8 +28,9 @@ class CatoApiTest {
     private final AtomicInteger modelCalls = new AtomicInteger();
 
     private static TierConfig tier(String name) {
-        return new TierConfig(name, Provider.OPENAI, name + "-model", Optional.of("http://unused"), Optional.empty(),
-                new TierConfig.Prices(0.003, 0.015, 0.0003), Duration.ofSeconds(5), 8192, 4096, 512);
+        return TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name + "-model")
+                .baseUrl(Optional.of("http://unused")).prices(new TierConfig.Prices(0.003, 0.015, 0.0003))
+                .timeout(Duration.ofSeconds(5)).contextWindow(8192).historyBudget(4096).maxOutputTokens(512).build();
     }
 
     private Tier answering(String name, String text) {

@@ -51,9 +51,10 @@ class ChatCompletionsFieldsTest {
     private final List<ModelRequest> received = new CopyOnWriteArrayList<>();
 
     private static TierConfig tier(String name, Set<Capability> capabilities) {
-        return new TierConfig(name, Provider.OPENAI, name + "-model", Optional.of("http://unused"), Optional.empty(),
-                TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 4096, 512, Optional.empty(), Optional.empty(), 0,
-                capabilities);
+        return TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name + "-model")
+                .baseUrl(Optional.of("http://unused")).prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(5))
+                .contextWindow(8192).historyBudget(4096).maxOutputTokens(512).promptCacheMinTokens(0)
+                .capabilities(capabilities).build();
     }
 
     private Tier answering(String name, Set<Capability> capabilities, Function<ModelRequest, ModelReply> answer) {

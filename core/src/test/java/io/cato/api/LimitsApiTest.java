@@ -41,8 +41,9 @@ class LimitsApiTest {
     private final AtomicInteger cheapCalls = new AtomicInteger();
 
     private static TierConfig tier(String name, double in, double out) {
-        return new TierConfig(name, Provider.OPENAI, name + "-model", Optional.of("http://unused"), Optional.empty(),
-                new TierConfig.Prices(in, out, in / 10, in), Duration.ofSeconds(5), 8192, 4096, 10);
+        return TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name + "-model")
+                .baseUrl(Optional.of("http://unused")).prices(new TierConfig.Prices(in, out, in / 10, in))
+                .timeout(Duration.ofSeconds(5)).contextWindow(8192).historyBudget(4096).maxOutputTokens(10).build();
     }
 
     private Tier sonnet() {

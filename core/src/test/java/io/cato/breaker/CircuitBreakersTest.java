@@ -211,8 +211,10 @@ class CircuitBreakersTest {
     @Test
     void aBurstOfConcurrentFailures_isAddedUpInAFewWrites_andNoneIsLost() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        BreakerPolicy lenient = new BreakerPolicy(100, policy.window(), policy.bucket(), 1_000, policy.slowCallDuration(),
-                policy.waitInOpen(), 1, policy.probeLease(), policy.localCacheTtl());
+        BreakerPolicy lenient = BreakerPolicy.builder().failureRateThresholdPercent(100).window(policy.window())
+                .bucket(policy.bucket()).minimumNumberOfCalls(1_000).slowCallDuration(policy.slowCallDuration())
+                .waitInOpen(policy.waitInOpen()).permittedProbes(1).probeLease(policy.probeLease())
+                .localCacheTtl(policy.localCacheTtl()).build();
         CountingStore slow = new CountingStore(store) {
             @Override
             public BreakerRecord addCalls(String tier, Instant bucketStart, BreakerRecord.Counts counts) {

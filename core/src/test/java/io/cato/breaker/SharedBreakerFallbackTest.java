@@ -44,8 +44,9 @@ class SharedBreakerFallbackTest {
     }
 
     private Tier tier(String name, OpenAiStub stub) {
-        TierConfig config = new TierConfig(name, Provider.OPENAI, name + "-id", Optional.of(stub.baseUrl().toString()),
-                Optional.empty(), TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 4096, 512);
+        TierConfig config = TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name + "-id")
+                .baseUrl(Optional.of(stub.baseUrl().toString())).prices(TierConfig.Prices.FREE)
+                .timeout(Duration.ofSeconds(5)).contextWindow(8192).historyBudget(4096).maxOutputTokens(512).build();
         return new Tier(config, new OpenAiCompatibleModelClient(config, http, Json.newMapper()));
     }
 

@@ -123,8 +123,9 @@ class SemanticCacheTest {
     @Test
     void entriesExpireAfterTheirDomainsTimeToLive() {
         Map<String, Duration> ttl = Map.of("news-ish", Duration.ofMinutes(5));
-        CacheSettings settings = new CacheSettings(true, 0.01, Optional.empty(), 0.5, 4, Duration.ofDays(7), ttl,
-                1000, List.of());
+        CacheSettings settings = CacheSettings.builder().enabled(true).falseHitBudget(0.01)
+                .threshold(Optional.empty()).minSimilarity(0.5).candidates(4).defaultTtl(Duration.ofDays(7))
+                .ttlByDomain(ttl).maxEntries(1000).qualifiers(List.of()).build();
         cache = new SemanticCache(embedder, verifier, exact, index, settings, clock);
         CacheScope shortLived = CacheScope.of("tenant-a", "news-ish", CacheScope.AUTO_MODEL, null);
         store(shortLived, "Who won the 2018 World Cup?", "France.");
@@ -152,8 +153,9 @@ class SemanticCacheTest {
 
     @Test
     void keepsAtMostTheConfiguredNumberOfEntries() {
-        CacheSettings settings = new CacheSettings(true, 0.01, Optional.empty(), 0.5, 4, Duration.ofDays(7), Map.of(),
-                3, List.of());
+        CacheSettings settings = CacheSettings.builder().enabled(true).falseHitBudget(0.01)
+                .threshold(Optional.empty()).minSimilarity(0.5).candidates(4).defaultTtl(Duration.ofDays(7))
+                .ttlByDomain(Map.of()).maxEntries(3).qualifiers(List.of()).build();
         cache = new SemanticCache(embedder, verifier, exact, index, settings, clock);
         for (String q : List.of("What is Go?", "What is Rust?", "What is Kotlin?", "What is Scala?", "What is Ruby?")) {
             store(scope, q, "A language.");

@@ -35,9 +35,11 @@ class CuriosityTest {
 
     private Curiosity curiosity(int minimum) {
         var embedder = CountingEmbedder.constant();
-        var parts = new Curiosity.Parts(new KnowledgeGaps(sessions, memory, embedder, KnowledgeGaps.Limits.DEFAULT),
-                memory, new InMemoryWatermarks(), store, bedrock, new InMemoryIngestionLedger(),
-                new ExtractiveFactExtractor(), embedder, MAPPER, clock);
+        var parts = Curiosity.Parts.builder()
+                .gaps(new KnowledgeGaps(sessions, memory, embedder, KnowledgeGaps.Limits.DEFAULT)).memory(memory)
+                .watermarks(new InMemoryWatermarks()).store(store).inference(bedrock)
+                .ledger(new InMemoryIngestionLedger()).extractor(new ExtractiveFactExtractor()).embedder(embedder)
+                .mapper(MAPPER).clock(clock).build();
         return new Curiosity(parts, new Curiosity.Tuning("anthropic.claude-3-5-haiku-20241022-v1:0",
                 "cato-test-curiosity-", minimum, 50_000, 512, 0));
     }

@@ -22,8 +22,9 @@ class RecentFactsTest {
     private final RecentFacts facts = new RecentFacts(store, Duration.ofSeconds(30), clock);
 
     private static Fact fact(String domain, String statement) {
-        return new Fact(Fact.idFor("t", domain, statement), "t", domain, statement, Fact.FROM_CONVERSATION, "t#s#1",
-                0.9, Instant.EPOCH, Instant.EPOCH, new float[] {1, 0}, List.of());
+        return Fact.builder().id(Fact.idFor("t", domain, statement)).tenant("t").domain(domain).statement(statement)
+                .source(Fact.FROM_CONVERSATION).sourceRef("t#s#1").confidence(0.9).createdAt(Instant.EPOCH)
+                .updatedAt(Instant.EPOCH).vector(new float[] {1, 0}).build();
     }
 
     @Test

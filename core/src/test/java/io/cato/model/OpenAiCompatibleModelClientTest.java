@@ -17,8 +17,10 @@ class OpenAiCompatibleModelClientTest {
     private final OpenAiStub stub = new OpenAiStub().answering("Paris is the capital.").model("llama-3-8b");
 
     private OpenAiCompatibleModelClient client(Duration timeout) {
-        TierConfig tier = new TierConfig("shadow", Provider.OPENAI, "llama-3-8b", Optional.of(stub.baseUrl().toString()),
-                Optional.of("secret"), TierConfig.Prices.FREE, timeout, 8192, 4096, 512);
+        TierConfig tier = TierConfig.builder().name("shadow").provider(Provider.OPENAI).modelId("llama-3-8b")
+                .baseUrl(Optional.of(stub.baseUrl().toString())).apiKey(Optional.of("secret"))
+                .prices(TierConfig.Prices.FREE).timeout(timeout).contextWindow(8192).historyBudget(4096)
+                .maxOutputTokens(512).build();
         return new OpenAiCompatibleModelClient(tier, HttpClient.newHttpClient(), Json.newMapper());
     }
 

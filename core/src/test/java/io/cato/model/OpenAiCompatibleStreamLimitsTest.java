@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 class OpenAiCompatibleStreamLimitsTest {
 
     private static OpenAiCompatibleModelClient client(URI baseUrl, Duration timeout) {
-        TierConfig tier = new TierConfig("shadow", Provider.OPENAI, "llama-3-8b", Optional.of(baseUrl.toString()),
-                Optional.empty(), TierConfig.Prices.FREE, timeout, 8192, 4096, 512);
+        TierConfig tier = TierConfig.builder().name("shadow").provider(Provider.OPENAI).modelId("llama-3-8b")
+                .baseUrl(Optional.of(baseUrl.toString())).prices(TierConfig.Prices.FREE).timeout(timeout)
+                .contextWindow(8192).historyBudget(4096).maxOutputTokens(512).build();
         return new OpenAiCompatibleModelClient(tier, HttpClient.newHttpClient(), Json.newMapper());
     }
 

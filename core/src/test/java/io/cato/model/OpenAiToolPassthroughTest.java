@@ -22,9 +22,10 @@ class OpenAiToolPassthroughTest {
     private final OpenAiStub stub = new OpenAiStub();
 
     private OpenAiCompatibleModelClient client(Set<Capability> capabilities) {
-        TierConfig tier = new TierConfig("vllm", Provider.OPENAI, "llama", Optional.of(stub.baseUrl().toString()),
-                Optional.empty(), TierConfig.Prices.FREE, Duration.ofSeconds(5), 8192, 4096, 512, Optional.empty(),
-                Optional.empty(), 0, capabilities);
+        TierConfig tier = TierConfig.builder().name("vllm").provider(Provider.OPENAI).modelId("llama")
+                .baseUrl(Optional.of(stub.baseUrl().toString())).prices(TierConfig.Prices.FREE)
+                .timeout(Duration.ofSeconds(5)).contextWindow(8192).historyBudget(4096).maxOutputTokens(512)
+                .promptCacheMinTokens(0).capabilities(capabilities).build();
         return new OpenAiCompatibleModelClient(tier, HttpClient.newHttpClient(), Json.newMapper());
     }
 
@@ -51,11 +52,11 @@ class OpenAiToolPassthroughTest {
 
     @Test
     void theRequest_carriesToolsChoiceFormatSamplingImagesAndToolTurns() {
-        GenerationOptions options = new GenerationOptions(
-                List.of(new ToolSpec("get_weather", "Weather.", json("{\"type\":\"object\"}"))),
-                ToolChoice.function("get_weather"), false,
-                ResponseFormat.jsonSchema("answer", json("{\"type\":\"object\"}"), true), List.of("END"),
-                Optional.of(7L), Optional.of(0.5), 1, List.of());
+        GenerationOptions options = GenerationOptions.builder()
+                .tools(List.of(new ToolSpec("get_weather", "Weather.", json("{\"type\":\"object\"}"))))
+                .toolChoice(ToolChoice.function("get_weather")).parallelToolCalls(false)
+                .responseFormat(ResponseFormat.jsonSchema("answer", json("{\"type\":\"object\"}"), true))
+                .stop(List.of("END")).seed(Optional.of(7L)).topP(Optional.of(0.5)).build();
 
         client(EnumSet.allOf(Capability.class)).complete(toolConversation(options));
 

@@ -35,9 +35,10 @@ class AnswerMetricsTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         ServiceStats stats = new ServiceStats(new EmfMetricsSink("Cato", "cato-route",
                 new PrintStream(captured, true, StandardCharsets.UTF_8), Clock.systemUTC()));
-        TierConfig haiku = new TierConfig("bedrock_haiku", Provider.OPENAI, "haiku", Optional.of("http://unused"),
-                Optional.empty(), new TierConfig.Prices(0.0008, 0.004, 0.00008), Duration.ofSeconds(5), 200_000,
-                16_000, 1_000);
+        TierConfig haiku = TierConfig.builder().name("bedrock_haiku").provider(Provider.OPENAI).modelId("haiku")
+                .baseUrl(Optional.of("http://unused")).prices(new TierConfig.Prices(0.0008, 0.004, 0.00008))
+                .timeout(Duration.ofSeconds(5)).contextWindow(200_000).historyBudget(16_000).maxOutputTokens(1_000)
+                .build();
         Tier tier = new Tier(haiku, request -> new ModelReply("Paris is the capital of France.", "haiku",
                 new TokenUsage(1200, 300, 0)));
         try (MiniLmTokenEncoder embedder = MiniLmTokenEncoder.load(1);

@@ -61,9 +61,10 @@ class RouterTest {
     private final ServiceStats stats = new ServiceStats();
 
     private static Tier tier(ScriptedTier client, int contextWindow, double inputPer1k) {
-        TierConfig config = new TierConfig(client.name, Provider.OPENAI, client.name, Optional.of("http://stub"),
-                Optional.empty(), new TierConfig.Prices(inputPer1k, inputPer1k * 5, 0), Duration.ofSeconds(1),
-                contextWindow, Math.min(4096, contextWindow / 2), 512);
+        TierConfig config = TierConfig.builder().name(client.name).provider(Provider.OPENAI).modelId(client.name)
+                .baseUrl(Optional.of("http://stub")).prices(new TierConfig.Prices(inputPer1k, inputPer1k * 5, 0))
+                .timeout(Duration.ofSeconds(1)).contextWindow(contextWindow)
+                .historyBudget(Math.min(4096, contextWindow / 2)).maxOutputTokens(512).build();
         return new Tier(config, client);
     }
 
@@ -98,13 +99,11 @@ class RouterTest {
     }
 
     private static QueryCommand query(String text) {
-        return new QueryCommand("t", Optional.empty(), text, Optional.empty(), Optional.empty(), List.of(),
-                Optional.empty(), Optional.empty());
+        return QueryCommand.builder().tenant("t").query(text).build();
     }
 
     private static QueryCommand pinned(String text, String model) {
-        return new QueryCommand("t", Optional.empty(), text, Optional.empty(), Optional.empty(), List.of(),
-                Optional.empty(), Optional.empty(), Optional.of(model));
+        return QueryCommand.builder().tenant("t").query(text).model(Optional.of(model)).build();
     }
 
     @Test

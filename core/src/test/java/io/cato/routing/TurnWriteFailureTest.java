@@ -66,8 +66,8 @@ class TurnWriteFailureTest {
         Orchestrator orchestrator = Orchestrator.builder(new UnwritableSessions(), Router.chainOrder(tiers))
                 .stats(new ServiceStats()).clock(Clock.systemUTC())
                 .limits(new Orchestrator.Limits(10, 256, 0.2, Duration.ofSeconds(5))).build();
-        QueryCommand command = new QueryCommand("t", Optional.of(new SessionKey("t", "s-1")), "What is DynamoDB?",
-                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+        QueryCommand command = QueryCommand.builder().tenant("t").session(Optional.of(new SessionKey("t", "s-1")))
+                .query("What is DynamoDB?").build();
 
         Answer answer = orchestrator.answer(command, null);
 
@@ -79,7 +79,8 @@ class TurnWriteFailureTest {
     }
 
     private static Tier tier(String name, ModelClient client) {
-        return new Tier(new TierConfig(name, Provider.OPENAI, name, Optional.of("http://stub"), Optional.empty(),
-                TierConfig.Prices.FREE, Duration.ofSeconds(1), 8192, 4096, 512), client);
+        return new Tier(TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name)
+                .baseUrl(Optional.of("http://stub")).prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(1))
+                .contextWindow(8192).historyBudget(4096).maxOutputTokens(512).build(), client);
     }
 }

@@ -25,7 +25,8 @@ class ContextAssemblerTest {
             ChatMessage.assistant("It is sunny."));
 
     private static Turn toolTurn(long seq, String query, String answer, List<ChatMessage> exchange) {
-        return new Turn(seq, query, answer, "m", AT, "general", java.util.Optional.empty(), exchange);
+        return Turn.builder().seq(seq).query(query).answer(answer).model("m").at(AT).domain("general")
+                .exchange(exchange).build();
     }
 
     @Test

@@ -44,8 +44,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class BudgetsContract {
     /** $1 per 1,000 prompt tokens, $2 per 1,000 answer tokens: a call of 5 + 10 tokens costs $0.025. */
-    static final TierConfig TIER = new TierConfig("sonnet", Provider.OPENAI, "m", Optional.of("http://unused"),
-            Optional.empty(), new TierConfig.Prices(1.0, 2.0, 0.1, 1.0), Duration.ofSeconds(5), 8192, 4096, 10);
+    static final TierConfig TIER = TierConfig.builder().name("sonnet").provider(Provider.OPENAI).modelId("m")
+            .baseUrl(Optional.of("http://unused")).prices(new TierConfig.Prices(1.0, 2.0, 0.1, 1.0))
+            .timeout(Duration.ofSeconds(5)).contextWindow(8192).historyBudget(4096).maxOutputTokens(10).build();
     static final BigDecimal ONE_CALL_USD = new BigDecimal("0.025");
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -74,8 +75,9 @@ public abstract class BudgetsContract {
     }
 
     private Budgets budgets(LimitSet tenantLimits, LimitSet userLimits) {
-        var settings = new BudgetSettings(true, tenantLimits, LimitSet.NONE, userLimits, Map.of(), Map.of(), Map.of(),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 1.0);
+        var settings = BudgetSettings.builder().enabled(true).tenantDefaults(tenantLimits).keyDefaults(LimitSet.NONE)
+                .userDefaults(userLimits).tenants(Map.of()).keys(Map.of()).users(Map.of())
+                .limitsRefresh(Duration.ofSeconds(5)).holdGrace(Duration.ofSeconds(30)).promptMargin(1.0).build();
         return new Budgets(settings, shared(), clock, MetricsSink.NONE);
     }
 
@@ -260,8 +262,9 @@ public abstract class BudgetsContract {
 
     @Test
     void aSpentBudgetWithADowngradePolicy_sendsTheRequestToTheDowngradeTier_whoseSpendIsCountedNotRefused() {
-        TierConfig shadow = new TierConfig("shadow", Provider.OPENAI, "s", Optional.of("http://unused"),
-                Optional.empty(), new TierConfig.Prices(0.1, 0.1, 0.1), Duration.ofSeconds(5), 8192, 4096, 10);
+        TierConfig shadow = TierConfig.builder().name("shadow").provider(Provider.OPENAI).modelId("s")
+                .baseUrl(Optional.of("http://unused")).prices(new TierConfig.Prices(0.1, 0.1, 0.1))
+                .timeout(Duration.ofSeconds(5)).contextWindow(8192).historyBudget(4096).maxOutputTokens(10).build();
         Budgets budgets = budgets(limits(-1, -1, ONE_CALL_USD.toPlainString(), null, new OverBudget.Downgrade("shadow")));
         answer(budgets);
 
@@ -285,8 +288,9 @@ public abstract class BudgetsContract {
         };
         assertThatThrownBy(() -> admission.meter(TIER, failing).complete(question()))
                 .isInstanceOf(io.cato.model.ModelCallException.class);
-        TierConfig free = new TierConfig("memory", Provider.MEMORY, "memory", Optional.empty(), Optional.empty(),
-                TierConfig.Prices.FREE, Duration.ofSeconds(1), 32_000, 16_000, 1_000);
+        TierConfig free = TierConfig.builder().name("memory").provider(Provider.MEMORY).modelId("memory")
+                .prices(TierConfig.Prices.FREE).timeout(Duration.ofSeconds(1)).contextWindow(32_000)
+                .historyBudget(16_000).maxOutputTokens(1_000).build();
         admission.meter(free, model).complete(question());
         admission.finish(0);
 

@@ -73,8 +73,9 @@ public abstract class VectorIndexContract {
 
     protected static CacheEntry entry(String id, CacheScope scope, float[] vector, Instant created, Duration ttl) {
         byte[] encoding = ("encoding of " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return new CacheEntry(id, scope, "question " + id, "answer " + id, "model-x", "tier-y", created,
-                created.plus(ttl), vector, encoding);
+        return CacheEntry.builder().id(id).scope(scope).question("question " + id).answer("answer " + id)
+                .model("model-x").tier("tier-y").createdAt(created).expiresAt(created.plus(ttl)).vector(vector)
+                .encoding(encoding).build();
     }
 
     protected static CacheEntry entry(String id, CacheScope scope, float[] vector) {
@@ -151,8 +152,9 @@ public abstract class VectorIndexContract {
         CacheScope scope = scope("t1", "general");
         float[] v = randomUnit();
         index.put(entry("e1", scope, v));
-        CacheEntry replacement = new CacheEntry("e1", scope, "question e1", "a better answer", "m", "t", NOW,
-                NOW.plus(Duration.ofHours(1)), v, new byte[] {1, 2, 3});
+        CacheEntry replacement = CacheEntry.builder().id("e1").scope(scope).question("question e1")
+                .answer("a better answer").model("m").tier("t").createdAt(NOW)
+                .expiresAt(NOW.plus(Duration.ofHours(1))).vector(v).encoding(new byte[] {1, 2, 3}).build();
         index.put(replacement);
 
         assertThat(index.size()).isEqualTo(1);

@@ -290,13 +290,13 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     private static CacheEntry toEntry(Document doc) {
         CacheScope scope = new CacheScope(doc.get(TENANT), doc.get(DOMAIN), doc.get(MODEL_SCOPE), doc.get(SYSTEM));
-        return new CacheEntry(doc.get(ID), scope, doc.get(QUESTION), doc.get(ANSWER), emptyToNull(doc.get(ANSWER_MODEL)),
-                emptyToNull(doc.get(ANSWER_TIER)),
-                Instant.ofEpochMilli(doc.getField(CREATED).numericValue().longValue()),
-                Instant.ofEpochMilli(doc.getField(EXPIRES).numericValue().longValue()),
-                toFloats(doc.getBinaryValue(VECTOR_BYTES).bytes, doc.getBinaryValue(VECTOR_BYTES).offset,
-                        doc.getBinaryValue(VECTOR_BYTES).length),
-                copy(doc.getBinaryValue(ENCODING)));
+        return CacheEntry.builder().id(doc.get(ID)).scope(scope).question(doc.get(QUESTION)).answer(doc.get(ANSWER))
+                .model(emptyToNull(doc.get(ANSWER_MODEL))).tier(emptyToNull(doc.get(ANSWER_TIER)))
+                .createdAt(Instant.ofEpochMilli(doc.getField(CREATED).numericValue().longValue()))
+                .expiresAt(Instant.ofEpochMilli(doc.getField(EXPIRES).numericValue().longValue()))
+                .vector(toFloats(doc.getBinaryValue(VECTOR_BYTES).bytes, doc.getBinaryValue(VECTOR_BYTES).offset,
+                        doc.getBinaryValue(VECTOR_BYTES).length))
+                .encoding(copy(doc.getBinaryValue(ENCODING))).build();
     }
 
     private static String emptyToNull(String value) {

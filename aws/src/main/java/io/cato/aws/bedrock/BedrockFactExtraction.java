@@ -30,9 +30,10 @@ public final class BedrockFactExtraction {
         if (modelId.isEmpty()) {
             return new ExtractiveFactExtractor();
         }
-        TierConfig tier = new TierConfig("fact_extraction", Provider.BEDROCK, modelId.get(), Optional.empty(),
-                Optional.empty(), TierConfig.Prices.FREE, TIMEOUT, 200_000, 0, 600,
-                extraction.region().or(() -> Optional.of(region)), extraction.endpoint(), 0);
+        TierConfig tier = TierConfig.builder().name("fact_extraction").provider(Provider.BEDROCK)
+                .modelId(modelId.get()).prices(TierConfig.Prices.FREE).timeout(TIMEOUT).contextWindow(200_000)
+                .historyBudget(0).maxOutputTokens(600).region(extraction.region().or(() -> Optional.of(region)))
+                .endpoint(extraction.endpoint()).promptCacheMinTokens(0).build();
         var client = RetryingModelClient.withDefaults(new BedrockModelClient(tier, AwsClients.bedrockRuntime(tier),
                 AwsClients.bedrockRuntimeAsync(tier)));
         return new ModelFactExtractor(client, mapper, TIMEOUT.multipliedBy(2));

@@ -128,11 +128,13 @@ public final class DynamoDbSemanticMemory implements SemanticMemory, Watermarks 
     }
 
     private static Fact toFact(Map<String, AttributeValue> item) {
-        return new Fact(item.get(SK).s(), item.get("tenant").s(), item.get("domain").s(), item.get("statement").s(),
-                item.get("source").s(), item.get("source_ref").s(), Double.parseDouble(item.get("confidence").n()),
-                Instant.parse(item.get("created_at").s()), Instant.parse(item.get("updated_at").s()),
-                toFloats(item.get("vector").b().asByteArray()),
-                item.get("contradicts").l().stream().map(AttributeValue::s).toList());
+        return Fact.builder().id(item.get(SK).s()).tenant(item.get("tenant").s()).domain(item.get("domain").s())
+                .statement(item.get("statement").s()).source(item.get("source").s())
+                .sourceRef(item.get("source_ref").s()).confidence(Double.parseDouble(item.get("confidence").n()))
+                .createdAt(Instant.parse(item.get("created_at").s()))
+                .updatedAt(Instant.parse(item.get("updated_at").s()))
+                .vector(toFloats(item.get("vector").b().asByteArray()))
+                .contradicts(item.get("contradicts").l().stream().map(AttributeValue::s).toList()).build();
     }
 
     private static byte[] toBytes(float[] vector) {

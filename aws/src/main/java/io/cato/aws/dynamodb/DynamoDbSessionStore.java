@@ -161,10 +161,12 @@ public final class DynamoDbSessionStore implements SessionStore, InteractionLog 
 
     private static Turn toTurn(Map<String, AttributeValue> item) {
         AttributeValue domain = item.get("domain");
-        return new Turn(Long.parseLong(item.get(SK).n()), item.get("query").s(), item.get("answer").s(),
-                item.get("model").s(), Instant.parse(item.get("at").s()), domain == null ? null : domain.s(),
-                Optional.ofNullable(item.get("verdict")).map(v -> toVerdict(v.m())),
-                Optional.ofNullable(item.get("exchange")).map(e -> ExchangeCodec.read(e.s())).orElse(List.of()));
+        return Turn.builder().seq(Long.parseLong(item.get(SK).n())).query(item.get("query").s())
+                .answer(item.get("answer").s()).model(item.get("model").s()).at(Instant.parse(item.get("at").s()))
+                .domain(domain == null ? null : domain.s())
+                .verdict(Optional.ofNullable(item.get("verdict")).map(v -> toVerdict(v.m())))
+                .exchange(Optional.ofNullable(item.get("exchange")).map(e -> ExchangeCodec.read(e.s()))
+                        .orElse(List.of())).build();
     }
 
     private static Verdict toVerdict(Map<String, AttributeValue> v) {

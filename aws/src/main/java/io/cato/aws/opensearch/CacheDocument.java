@@ -42,13 +42,116 @@ record CacheDocument(
 
     static CacheDocument of(CacheEntry entry) {
         CacheScope scope = entry.scope();
-        return new CacheDocument(entry.id(), scope.key(), scope.domain(), scope.tenant(), scope.model(),
-                scope.contextHash(), entry.createdAt().toEpochMilli(), entry.expiresAt().toEpochMilli(),
-                entry.vector(), entry.question(), entry.answer(), entry.model(), entry.tier(), entry.encoding());
+        return builder().id(entry.id()).scope(scope.key()).domain(scope.domain()).tenant(scope.tenant())
+                .scopeModel(scope.model()).system(scope.contextHash()).createdMs(entry.createdAt().toEpochMilli())
+                .expiresMs(entry.expiresAt().toEpochMilli()).vector(entry.vector()).question(entry.question())
+                .answer(entry.answer()).model(entry.model()).tier(entry.tier()).encoding(entry.encoding()).build();
     }
 
     CacheEntry toEntry() {
-        return new CacheEntry(id, new CacheScope(tenant, domain, scopeModel, system), question, answer, model, tier,
-                Instant.ofEpochMilli(createdMs), Instant.ofEpochMilli(expiresMs), vector, encoding);
+        return CacheEntry.builder().id(id).scope(new CacheScope(tenant, domain, scopeModel, system))
+                .question(question).answer(answer).model(model).tier(tier).createdAt(Instant.ofEpochMilli(createdMs))
+                .expiresAt(Instant.ofEpochMilli(expiresMs)).vector(vector).encoding(encoding).build();
+    }
+
+    /** Starts a cache document named part by named part. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of a cache document by name. */
+    public static final class Builder {
+        private String id;
+        private String scope;
+        private String domain;
+        private String tenant;
+        private String scopeModel;
+        private String system;
+        private long createdMs;
+        private long expiresMs;
+        private float[] vector;
+        private String question;
+        private String answer;
+        private String model;
+        private String tier;
+        private byte[] encoding;
+
+        private Builder() {
+        }
+
+        public Builder id(String value) {
+            this.id = value;
+            return this;
+        }
+
+        public Builder scope(String value) {
+            this.scope = value;
+            return this;
+        }
+
+        public Builder domain(String value) {
+            this.domain = value;
+            return this;
+        }
+
+        public Builder tenant(String value) {
+            this.tenant = value;
+            return this;
+        }
+
+        public Builder scopeModel(String value) {
+            this.scopeModel = value;
+            return this;
+        }
+
+        public Builder system(String value) {
+            this.system = value;
+            return this;
+        }
+
+        public Builder createdMs(long value) {
+            this.createdMs = value;
+            return this;
+        }
+
+        public Builder expiresMs(long value) {
+            this.expiresMs = value;
+            return this;
+        }
+
+        public Builder vector(float[] value) {
+            this.vector = value;
+            return this;
+        }
+
+        public Builder question(String value) {
+            this.question = value;
+            return this;
+        }
+
+        public Builder answer(String value) {
+            this.answer = value;
+            return this;
+        }
+
+        public Builder model(String value) {
+            this.model = value;
+            return this;
+        }
+
+        public Builder tier(String value) {
+            this.tier = value;
+            return this;
+        }
+
+        public Builder encoding(byte[] value) {
+            this.encoding = value;
+            return this;
+        }
+
+        public CacheDocument build() {
+            return new CacheDocument(id, scope, domain, tenant, scopeModel, system, createdMs, expiresMs, vector,
+                    question, answer, model, tier, encoding);
+        }
     }
 }

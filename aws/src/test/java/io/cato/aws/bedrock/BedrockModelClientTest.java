@@ -35,9 +35,10 @@ class BedrockModelClientTest {
     private static final SdkClientsToClose SDK_CLIENTS = new SdkClientsToClose();
 
     static TierConfig tier(BedrockStub stub, Duration timeout, int cacheMinTokens) {
-        return new TierConfig("haiku", Provider.BEDROCK, MODEL, Optional.empty(), Optional.empty(),
-                TierConfig.Prices.FREE, timeout, 200_000, 100_000, 512, Optional.of("us-east-1"),
-                Optional.of(stub.endpoint()), cacheMinTokens);
+        return TierConfig.builder().name("haiku").provider(Provider.BEDROCK).modelId(MODEL)
+                .prices(TierConfig.Prices.FREE).timeout(timeout).contextWindow(200_000).historyBudget(100_000)
+                .maxOutputTokens(512).region(Optional.of("us-east-1")).endpoint(Optional.of(stub.endpoint()))
+                .promptCacheMinTokens(cacheMinTokens).build();
     }
 
     private BedrockModelClient client(Duration timeout, int cacheMinTokens) {

@@ -70,8 +70,8 @@ class BedrockToolUseTest {
 
     private static GenerationOptions options(List<ToolSpec> tools, ToolChoice choice, ResponseFormat format,
                                              boolean parallel) {
-        return new GenerationOptions(tools, choice, parallel, format, List.of(), Optional.empty(), Optional.empty(), 1,
-                List.of());
+        return GenerationOptions.builder().tools(tools).toolChoice(choice).parallelToolCalls(parallel)
+                .responseFormat(format).build();
     }
 
     private static ModelRequest request(GenerationOptions options, ChatMessage... messages) {
@@ -175,8 +175,8 @@ class BedrockToolUseTest {
     @Test
     void stopSequencesAndTopP_goToTheInferenceConfig_andAMaxTokensStopIsLength() {
         stub.stopReason("max_tokens").answering("Paris is");
-        GenerationOptions options = new GenerationOptions(List.of(), ToolChoice.AUTO, true, ResponseFormat.TEXT,
-                List.of("END", "STOP"), Optional.empty(), Optional.of(0.9), 1, List.of());
+        GenerationOptions options = GenerationOptions.builder().stop(List.of("END", "STOP")).topP(Optional.of(0.9))
+                .build();
 
         ModelReply reply = client().complete(request(options, ChatMessage.user("Capital?")));
 

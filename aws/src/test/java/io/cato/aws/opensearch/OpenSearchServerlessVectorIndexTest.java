@@ -262,8 +262,9 @@ class OpenSearchServerlessVectorIndexTest extends VectorIndexContract {
     }
 
     private CacheEntry entry(String id, CacheScope scope, float[] v, Instant created, String answer) {
-        return new CacheEntry(id, scope, "question " + id, answer, "m", "t", created, created.plus(Duration.ofDays(1)),
-                v, new byte[] {1});
+        return CacheEntry.builder().id(id).scope(scope).question("question " + id).answer(answer).model("m").tier("t")
+                .createdAt(created).expiresAt(created.plus(Duration.ofDays(1))).vector(v).encoding(new byte[] {1})
+                .build();
     }
 
     private long documentsWithId(String id) {

@@ -34,9 +34,10 @@ class SageMakerShadowClientTest {
     private final SageMakerStub stub = new SageMakerStub();
 
     private SageMakerShadowClient client(Duration timeout) {
-        TierConfig tier = new TierConfig("shadow", Provider.SAGEMAKER, ENDPOINT, Optional.empty(), Optional.empty(),
-                TierConfig.Prices.FREE, timeout, 8192, 6000, 1024, Optional.of("us-east-1"),
-                Optional.of(stub.endpoint()), 0);
+        TierConfig tier = TierConfig.builder().name("shadow").provider(Provider.SAGEMAKER).modelId(ENDPOINT)
+                .prices(TierConfig.Prices.FREE).timeout(timeout).contextWindow(8192).historyBudget(6000)
+                .maxOutputTokens(1024).region(Optional.of("us-east-1")).endpoint(Optional.of(stub.endpoint()))
+                .promptCacheMinTokens(0).build();
         return new SageMakerShadowClient(tier, SDK_CLIENTS.add(AwsClients.sageMakerRuntime(tier)), Json.newMapper());
     }
 

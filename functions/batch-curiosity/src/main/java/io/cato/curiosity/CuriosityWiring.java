@@ -40,11 +40,12 @@ final class CuriosityWiring {
         Clock clock = Clock.systemUTC();
         var memory = new DynamoDbSemanticMemory(dynamo, settings.tables().memory());
         var sessions = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessions().ttl());
-        var parts = new Curiosity.Parts(new KnowledgeGaps(sessions, memory, embedder, KnowledgeGaps.Limits.DEFAULT),
-                memory, memory, new S3BatchStore(s3), new BedrockBatchInference(bedrock),
-                new DynamoDbIngestionLedger(dynamo, settings.tables().memory(), mapper, clock),
-                BedrockFactExtraction.from(settings.workflows().extraction(), aws.region(), mapper), embedder, mapper,
-                clock);
+        var parts = Curiosity.Parts.builder()
+                .gaps(new KnowledgeGaps(sessions, memory, embedder, KnowledgeGaps.Limits.DEFAULT)).memory(memory)
+                .watermarks(memory).store(new S3BatchStore(s3)).inference(new BedrockBatchInference(bedrock))
+                .ledger(new DynamoDbIngestionLedger(dynamo, settings.tables().memory(), mapper, clock))
+                .extractor(BedrockFactExtraction.from(settings.workflows().extraction(), aws.region(), mapper))
+                .embedder(embedder).mapper(mapper).clock(clock).build();
         Settings.Batch batch = settings.workflows().batch();
         this.steps = new CuriositySteps(new Curiosity(parts, tuning(batch)), mapper, batch.bucket());
         this.priming = SnapStartPriming.forWorkflow(dynamo, settings.tables().memory(), DynamoDbSemanticMemory.PK,

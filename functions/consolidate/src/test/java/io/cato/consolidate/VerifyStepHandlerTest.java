@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,9 +100,10 @@ class VerifyStepHandlerTest {
     private static void storeFact(Settings.Tables tables, String statement) {
         var embedder = MiniLmTokenEncoder.load(1);
         Instant now = Instant.now();
-        new DynamoDbSemanticMemory(dynamo.client(), tables.memory()).add(new Fact(Fact.idFor("default", "ai", statement),
-                "default", "ai", statement, Fact.FROM_CONVERSATION, "default#x#1", 0.5, now, now,
-                embedder.encode(statement).pooled(), List.of()));
+        new DynamoDbSemanticMemory(dynamo.client(), tables.memory()).add(Fact.builder()
+                .id(Fact.idFor("default", "ai", statement)).tenant("default").domain("ai").statement(statement)
+                .source(Fact.FROM_CONVERSATION).sourceRef("default#x#1").confidence(0.5).createdAt(now).updatedAt(now)
+                .vector(embedder.encode(statement).pooled()).build());
     }
 
     private static ObjectNode request(long seq) {

@@ -1,7 +1,6 @@
 package io.cato.routing.training;
 
 import io.cato.embedding.MiniLmTokenEncoder;
-import io.cato.model.ChatMessage;
 import io.cato.model.ModelClient;
 import io.cato.model.ModelReply;
 import io.cato.model.ModelRequest;
@@ -117,9 +116,8 @@ public final class CostReplay {
         String[] tier = new String[prompts.size()];
         double[] score = new double[prompts.size()];
         for (int i = 0; i < prompts.size(); i++) {
-            QueryCommand command = new QueryCommand("replay", Optional.empty(), prompts.get(i).prompt(),
-                    Optional.empty(), Optional.empty(), List.<ChatMessage>of(), Optional.empty(), Optional.empty(),
-                    pinned);
+            QueryCommand command = QueryCommand.builder().tenant("replay").query(prompts.get(i).prompt())
+                    .model(pinned).build();
             Answer answer = orchestrator.answer(command, null);
             cost[i] = answer.costUsd();
             tier[i] = answer.tier();
@@ -152,8 +150,9 @@ public final class CostReplay {
     }
 
     private static Tier tier(String name, TierConfig.Prices prices, int outputTokens) {
-        TierConfig config = new TierConfig(name, Provider.OPENAI, name, Optional.of("http://replay.invalid"),
-                Optional.empty(), prices, Duration.ofSeconds(30), 200_000, 16_000, 4096);
+        TierConfig config = TierConfig.builder().name(name).provider(Provider.OPENAI).modelId(name)
+                .baseUrl(Optional.of("http://replay.invalid")).prices(prices).timeout(Duration.ofSeconds(30))
+                .contextWindow(200_000).historyBudget(16_000).maxOutputTokens(4096).build();
         return new Tier(config, new PricedStub(name, outputTokens));
     }
 
