@@ -1,16 +1,10 @@
 package io.cato.curiosity;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.digest.Sha256;
-import io.cato.embedding.Embedder;
 import io.cato.memory.CandidateFact;
 import io.cato.memory.Fact;
-import io.cato.memory.FactExtractor;
-import io.cato.memory.SemanticMemory;
-import io.cato.memory.Watermarks;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -76,205 +70,16 @@ public final class Curiosity {
                            long errorRecordCount) {
     }
 
-    /**
-     * Step {@code ingest}'s result.
-     *
-     * @param ingested facts stored
-     * @param alreadyPresent facts memory held already
-     * @param unanswered records the model answered {@code UNKNOWN} or with nothing worth keeping
-     * @param failed the first {@value #FAILED_REPORTED} failed records; all of them are in {@code failedUri}
-     * @param repeated true when the job had been ingested before and this call added nothing
-     */
-    public record Ingested(String jobArn, String status, int ingested, int alreadyPresent, int answered,
-                           int unanswered, int failedCount, List<FailedRecord> failed, String failedUri,
-                           Manifest manifest, boolean repeated) {
-        public Ingested {
-            failed = failed == null ? List.of() : List.copyOf(failed);
-        }
-
-        /** The same job's report when it had been ingested before: this call added nothing. */
-        Ingested asRepeat() {
-            return builder().jobArn(jobArn).status(status).failedCount(failedCount).failed(failed).failedUri(failedUri)
-                    .manifest(manifest).repeated(true).build();
-        }
-
-        /**
-         * Starts an ingestion report named part by named part. Counts left unset are 0.
-         */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** Collects the parts of an ingestion report by name. */
-        public static final class Builder {
-            private String jobArn;
-            private String status;
-            private int ingested;
-            private int alreadyPresent;
-            private int answered;
-            private int unanswered;
-            private int failedCount;
-            private List<FailedRecord> failed = List.of();
-            private String failedUri;
-            private Manifest manifest;
-            private boolean repeated;
-
-            private Builder() {
-            }
-
-            public Builder jobArn(String value) {
-                this.jobArn = value;
-                return this;
-            }
-
-            public Builder status(String value) {
-                this.status = value;
-                return this;
-            }
-
-            public Builder ingested(int value) {
-                this.ingested = value;
-                return this;
-            }
-
-            public Builder alreadyPresent(int value) {
-                this.alreadyPresent = value;
-                return this;
-            }
-
-            public Builder answered(int value) {
-                this.answered = value;
-                return this;
-            }
-
-            public Builder unanswered(int value) {
-                this.unanswered = value;
-                return this;
-            }
-
-            public Builder failedCount(int value) {
-                this.failedCount = value;
-                return this;
-            }
-
-            public Builder failed(List<FailedRecord> value) {
-                this.failed = value;
-                return this;
-            }
-
-            public Builder failedUri(String value) {
-                this.failedUri = value;
-                return this;
-            }
-
-            public Builder manifest(Manifest value) {
-                this.manifest = value;
-                return this;
-            }
-
-            public Builder repeated(boolean value) {
-                this.repeated = value;
-                return this;
-            }
-
-            public Ingested build() {
-                return new Ingested(jobArn, status, ingested, alreadyPresent, answered, unanswered, failedCount,
-                        failed, failedUri, manifest, repeated);
-            }
-        }
-    }
 
     /** Failed records listed in the step's result; the state a step passes on is limited to 256 KB. */
     public static final int FAILED_REPORTED = 20;
 
-    /** The parts the steps work with. */
-    public record Parts(KnowledgeGaps gaps, SemanticMemory memory, Watermarks watermarks, BatchStore store,
-                        BatchInference inference, IngestionLedger ledger, FactExtractor extractor, Embedder embedder,
-                        ObjectMapper mapper, Clock clock) {
 
-        /** Starts the parts the steps work with, each set by name. */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** Collects the parts the steps work with by name. */
-        public static final class Builder {
-            private KnowledgeGaps gaps;
-            private SemanticMemory memory;
-            private Watermarks watermarks;
-            private BatchStore store;
-            private BatchInference inference;
-            private IngestionLedger ledger;
-            private FactExtractor extractor;
-            private Embedder embedder;
-            private ObjectMapper mapper;
-            private Clock clock;
-
-            private Builder() {
-            }
-
-            public Builder gaps(KnowledgeGaps value) {
-                this.gaps = value;
-                return this;
-            }
-
-            public Builder memory(SemanticMemory value) {
-                this.memory = value;
-                return this;
-            }
-
-            public Builder watermarks(Watermarks value) {
-                this.watermarks = value;
-                return this;
-            }
-
-            public Builder store(BatchStore value) {
-                this.store = value;
-                return this;
-            }
-
-            public Builder inference(BatchInference value) {
-                this.inference = value;
-                return this;
-            }
-
-            public Builder ledger(IngestionLedger value) {
-                this.ledger = value;
-                return this;
-            }
-
-            public Builder extractor(FactExtractor value) {
-                this.extractor = value;
-                return this;
-            }
-
-            public Builder embedder(Embedder value) {
-                this.embedder = value;
-                return this;
-            }
-
-            public Builder mapper(ObjectMapper value) {
-                this.mapper = value;
-                return this;
-            }
-
-            public Builder clock(Clock value) {
-                this.clock = value;
-                return this;
-            }
-
-            public Parts build() {
-                return new Parts(gaps, memory, watermarks, store, inference, ledger, extractor, embedder, mapper,
-                        clock);
-            }
-        }
-    }
-
-    private final Parts parts;
+    private final CuriosityParts parts;
     private final Tuning tuning;
     private final BatchRecords records;
 
-    public Curiosity(Parts parts, Tuning tuning) {
+    public Curiosity(CuriosityParts parts, Tuning tuning) {
         this.parts = parts;
         this.tuning = tuning;
         this.records = new BatchRecords(parts.mapper(), tuning.maxTokens());
@@ -339,8 +144,8 @@ public final class Curiosity {
     }
 
     /** Step {@code ingest}: the job's answers become facts; failed records are reported; a job is ingested once. */
-    public Ingested ingest(String jobArn) {
-        Optional<Ingested> earlier = parts.ledger().find(jobArn);
+    public IngestionReport ingest(String jobArn) {
+        Optional<IngestionReport> earlier = parts.ledger().find(jobArn);
         if (earlier.isPresent()) {
             return earlier.get().asRepeat();
         }
@@ -364,7 +169,7 @@ public final class Curiosity {
             failedUri = outputPrefix + "failed-records.jsonl";
             parts.store().write(failedUri, jsonl(tally.failed));
         }
-        Ingested report = Ingested.builder().jobArn(jobArn).status(job.status()).ingested(tally.ingested)
+        IngestionReport report = IngestionReport.builder().jobArn(jobArn).status(job.status()).ingested(tally.ingested)
                 .alreadyPresent(tally.present).answered(tally.answered).unanswered(tally.unanswered)
                 .failedCount(tally.failed.size()).failed(tally.failed.stream().limit(FAILED_REPORTED).toList())
                 .failedUri(failedUri).manifest(manifest(outputPrefix + "manifest.json.out")).repeated(false).build();

@@ -6,15 +6,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** An ingestion ledger for tests and single-process use. */
 public final class InMemoryIngestionLedger implements IngestionLedger {
-    private final Map<String, Curiosity.Ingested> jobs = new ConcurrentHashMap<>();
+    private final Map<String, IngestionReport> jobs = new ConcurrentHashMap<>();
 
     @Override
-    public Optional<Curiosity.Ingested> find(String jobArn) {
+    public Optional<IngestionReport> find(String jobArn) {
         return Optional.ofNullable(jobs.get(jobArn));
     }
 
     @Override
-    public boolean record(Curiosity.Ingested report) {
+    public boolean record(IngestionReport report) {
         return jobs.putIfAbsent(report.jobArn(), report) == null;
     }
 }

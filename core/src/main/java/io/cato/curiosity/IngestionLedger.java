@@ -9,8 +9,8 @@ import java.util.Optional;
  */
 public interface IngestionLedger {
 
-    Optional<Curiosity.Ingested> find(String jobArn);
+    Optional<IngestionReport> find(String jobArn);
 
     /** Records the job as ingested unless it already is; false, changing nothing, when it was. */
-    boolean record(Curiosity.Ingested report);
+    boolean record(IngestionReport report);
 }

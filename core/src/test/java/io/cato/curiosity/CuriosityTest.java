@@ -35,7 +35,7 @@ class CuriosityTest {
 
     private Curiosity curiosity(int minimum) {
         var embedder = CountingEmbedder.constant();
-        var parts = Curiosity.Parts.builder()
+        var parts = CuriosityParts.builder()
                 .gaps(new KnowledgeGaps(sessions, memory, embedder, KnowledgeGaps.Limits.DEFAULT)).memory(memory)
                 .watermarks(new InMemoryWatermarks()).store(store).inference(bedrock)
                 .ledger(new InMemoryIngestionLedger()).extractor(new ExtractiveFactExtractor()).embedder(embedder)

@@ -2,7 +2,7 @@ package io.cato.aws.dynamodb;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cato.curiosity.Curiosity;
+import io.cato.curiosity.IngestionReport;
 import io.cato.curiosity.IngestionLedger;
 import java.time.Clock;
 import java.util.Map;
@@ -32,21 +32,21 @@ public final class DynamoDbIngestionLedger implements IngestionLedger {
     }
 
     @Override
-    public Optional<Curiosity.Ingested> find(String jobArn) {
+    public Optional<IngestionReport> find(String jobArn) {
         var item = DynamoDbErrors.call(table, () -> dynamo.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(key(jobArn))));
         if (!item.hasItem() || !item.item().containsKey("report")) {
             return Optional.empty();
         }
         try {
-            return Optional.of(mapper.readValue(item.item().get("report").s(), Curiosity.Ingested.class));
+            return Optional.of(mapper.readValue(item.item().get("report").s(), IngestionReport.class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable ingestion report for " + jobArn, e);
         }
     }
 
     @Override
-    public boolean record(Curiosity.Ingested report) {
+    public boolean record(IngestionReport report) {
         String json;
         try {
             json = mapper.writeValueAsString(report);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cato.config.Json;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.curiosity.Curiosity;
+import io.cato.curiosity.IngestionReport;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -30,14 +31,14 @@ class DynamoDbIngestionLedgerTest {
         var tables = dynamo.freshTables();
         var ledger = new DynamoDbIngestionLedger(dynamo.client(), tables.memory(), Json.newMapper(), Clock.systemUTC());
         String arn = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abc";
-        var report = Curiosity.Ingested.builder().jobArn(arn).status("PartiallyCompleted").ingested(3)
+        var report = IngestionReport.builder().jobArn(arn).status("PartiallyCompleted").ingested(3)
                 .alreadyPresent(1).answered(2).unanswered(0).failedCount(1)
                 .failed(List.of(new Curiosity.FailedRecord("R0000000002", "t#s#4", "429 Too many tokens")))
                 .failedUri("s3://b/output/curiosity/r/abc/failed-records.jsonl")
                 .manifest(new Curiosity.Manifest(3, 3, 2, 1)).repeated(false).build();
 
         boolean first = ledger.record(report);
-        boolean second = ledger.record(Curiosity.Ingested.builder().jobArn(arn).status("Completed").ingested(0)
+        boolean second = ledger.record(IngestionReport.builder().jobArn(arn).status("Completed").ingested(0)
                 .alreadyPresent(0).answered(0).unanswered(0).failedCount(0).failed(List.of()).failedUri(null)
                 .manifest(null).repeated(false).build());
 

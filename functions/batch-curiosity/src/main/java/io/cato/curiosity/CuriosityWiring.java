@@ -16,7 +16,6 @@ import io.cato.config.Settings;
 import io.cato.embedding.Embedder;
 import io.cato.embedding.MiniLmTokenEncoder;
 import java.time.Clock;
-import java.util.Optional;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -40,7 +39,7 @@ final class CuriosityWiring {
         Clock clock = Clock.systemUTC();
         var memory = new DynamoDbSemanticMemory(dynamo, settings.tables().memory());
         var sessions = new DynamoDbSessionStore(dynamo, settings.tables().sessions(), settings.sessions().ttl());
-        var parts = Curiosity.Parts.builder()
+        var parts = CuriosityParts.builder()
                 .gaps(new KnowledgeGaps(sessions, memory, embedder, KnowledgeGaps.Limits.DEFAULT)).memory(memory)
                 .watermarks(memory).store(new S3BatchStore(s3)).inference(new BedrockBatchInference(bedrock))
                 .ledger(new DynamoDbIngestionLedger(dynamo, settings.tables().memory(), mapper, clock))
