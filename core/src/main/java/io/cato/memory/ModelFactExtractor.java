@@ -69,7 +69,7 @@ public final class ModelFactExtractor implements FactExtractor {
         try {
             return parse(reply);
         } catch (IOException | IllegalArgumentException e) {
-            LOG.atWarn().log(() -> "fact extraction reply was not the expected JSON; keeping the answer's own sentences");
+            LOG.warn("fact extraction reply was not the expected JSON; keeping the answer's own sentences");
             return fallback.extract(query, answer, domain);
         }
     }

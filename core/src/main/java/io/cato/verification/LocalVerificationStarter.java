@@ -22,7 +22,8 @@ public final class LocalVerificationStarter implements VerificationStarter, Auto
             try {
                 verification.verify(request);
             } catch (RuntimeException e) {
-                LOG.atWarn().log(() -> "verification failed, the turn keeps no verdict: " + e.getClass().getSimpleName());
+                LOG.atWarn().log(() -> "verification failed, the turn keeps no verdict: "
+                        + e.getClass().getSimpleName());
             }
         });
     }

@@ -78,7 +78,8 @@ public final class AppConfigRolloutFlag implements RolloutFlag {
         } catch (SdkException | IOException | IllegalArgumentException e) {
             token = null;
             nextPoll = clock.instant().plus(Duration.ofSeconds(15));
-            LOG.atWarn().log(() -> "rollout flag not refreshed, keeping " + percentage + "%: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "rollout flag not refreshed, keeping " + percentage + "%: "
+                    + e.getClass().getSimpleName());
         }
     }
 

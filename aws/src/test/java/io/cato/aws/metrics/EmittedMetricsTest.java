@@ -48,7 +48,8 @@ class EmittedMetricsTest {
         for (String line : output.lines().toList()) {
             JsonNode directive = mapper.readTree(line).path("_aws").path("CloudWatchMetrics").get(0);
             assertThat(directive.path("Namespace").asText()).isEqualTo("Cato");
-            List<List<String>> dimensions = mapper.convertValue(directive.path("Dimensions"), new TypeReference<>() { });
+            List<List<String>> dimensions = mapper.convertValue(directive.path("Dimensions"),
+                    new TypeReference<>() { });
             for (JsonNode metric : directive.path("Metrics")) {
                 String name = metric.path("Name").asText();
                 published.add(name);

@@ -9,9 +9,9 @@ import io.cato.api.ApiResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * Answers one API Gateway proxy event in the format of API Gateway's streaming Lambda proxy
