@@ -9,12 +9,12 @@ import io.cato.routing.QueryTooLargeException;
 import io.cato.routing.UnknownModelException;
 import io.cato.routing.UnsupportedCapabilityException;
 import io.cato.session.InvalidSessionKeyException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one place that turns a failure into an HTTP status and a stable error code. */
 public final class ErrorResponses {
-    private static final Logger LOG = Logger.getLogger(ErrorResponses.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
     private final ObjectMapper mapper;
 
     public ErrorResponses(ObjectMapper mapper) {
@@ -36,13 +36,12 @@ public final class ErrorResponses {
             case QueryTooLargeException large -> of(ErrorCode.QUERY_TOO_LARGE, large.getMessage()
                     + " (send it without a session, or shorten it)");
             case DependencyUnavailableException dep -> {
-                LOG.log(Level.WARNING, "dependency unavailable: {0} ({1})",
-                        new Object[] {dep.dependency(), String.valueOf(dep.getCause())});
+                LOG.warn("dependency unavailable: {} ({})", dep.dependency(), String.valueOf(dep.getCause()));
                 yield of(ErrorCode.DEPENDENCY_UNAVAILABLE, dep.dependency() + " is unavailable, retry later")
                         .withHeader("retry-after", "1");
             }
             default -> {
-                LOG.log(Level.SEVERE, "unexpected failure: " + failure.getClass().getName(), failure);
+                LOG.error("unexpected failure: " + failure.getClass().getName(), failure);
                 yield of(ErrorCode.INTERNAL, "internal error");
             }
         };

@@ -12,8 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a request at most once per {@code Idempotency-Key}: a repeat replays the stored bytes, a concurrent
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * still being answered is never run a second time. A streamed answer streams to its caller while a copy is kept.
  */
 public final class Idempotency {
-    private static final Logger LOG = Logger.getLogger(Idempotency.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     /** Beyond the deadline: what answering still does after it (recording the turn, storing the response). */
     static final Duration IN_PROGRESS_MARGIN = Duration.ofSeconds(5);
@@ -109,7 +110,7 @@ public final class Idempotency {
             }
         } catch (RuntimeException e) {
             // The caller has its answer; a retry finds the claim expired and is served afresh.
-            LOG.warning(() -> "idempotency record not settled: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "idempotency record not settled: " + e.getClass().getSimpleName());
         }
     }
 

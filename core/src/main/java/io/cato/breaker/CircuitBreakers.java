@@ -12,7 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The circuit breakers of all tiers, their state shared through a {@link BreakerStore} so that a
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * the tiers down with it.
  */
 public final class CircuitBreakers {
-    private static final Logger LOG = Logger.getLogger(CircuitBreakers.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreakers.class);
     private static final int ATTEMPTS = 5;
 
     /** Leave to call a tier once; a probe's outcome decides whether the breaker closes. */
@@ -69,7 +70,7 @@ public final class CircuitBreakers {
         try {
             onOpened.accept(tier);
         } catch (RuntimeException e) {
-            LOG.warning(() -> "breaker listener failed: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "breaker listener failed: " + e.getClass().getSimpleName());
         }
     }
 
@@ -85,7 +86,7 @@ public final class CircuitBreakers {
             }
             return claimProbe(tier);
         } catch (DependencyUnavailableException e) {
-            LOG.warning(() -> "breaker state unreadable, calling " + tier + " anyway: " + e.getMessage());
+            LOG.atWarn().log(() -> "breaker state unreadable, calling " + tier + " anyway: " + e.getMessage());
             return new Permit(tier, false);
         }
     }
@@ -166,7 +167,7 @@ public final class CircuitBreakers {
                 count(permit.tier(), failed);
             }
         } catch (DependencyUnavailableException e) {
-            LOG.warning(() -> "breaker outcome for " + permit.tier() + " not recorded: " + e.getMessage());
+            LOG.atWarn().log(() -> "breaker outcome for " + permit.tier() + " not recorded: " + e.getMessage());
         }
     }
 
@@ -184,7 +185,7 @@ public final class CircuitBreakers {
             Optional<BreakerRecord> settled = store.transition(tier, current.version(), next, drop);
             if (settled.isPresent()) {
                 records.remember(settled.get());
-                LOG.info(() -> "circuit " + (failed ? "reopened" : "closed") + " for " + tier + " by a probe");
+                LOG.atInfo().log(() -> "circuit " + (failed ? "reopened" : "closed") + " for " + tier + " by a probe");
                 return true;
             }
         }
@@ -235,7 +236,7 @@ public final class CircuitBreakers {
                 records.remember(opened.get());
                 Counts window = current.countsSince(policy.windowStart(now));
                 notifyOpened(tier);
-                LOG.warning(() -> "circuit opened for " + tier + ": " + window.failures() + " of " + window.calls()
+                LOG.atWarn().log(() -> "circuit opened for " + tier + ": " + window.failures() + " of " + window.calls()
                         + " calls failed");
                 return;
             }

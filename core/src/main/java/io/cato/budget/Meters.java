@@ -18,7 +18,7 @@ final class Meters {
     static final Duration HOLD_BUCKET = Duration.ofSeconds(10);
     /** Past this many buckets on a record, a granted reservation also sweeps the expired ones away. */
     static final int MAX_BUCKETS = 64;
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Meters.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Meters.class);
     private final BudgetStore store;
     private final Clock clock;
 
@@ -97,7 +97,7 @@ final class Meters {
         try {
             write.run();
         } catch (RuntimeException e) {
-            LOG.warning(() -> "budget " + what + " not written: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "budget " + what + " not written: " + e.getClass().getSimpleName());
         }
     }
 }

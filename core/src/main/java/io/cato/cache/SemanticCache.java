@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The precision-first semantic cache: an exact tier (question form + scope, no embedding needed)
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * lookup reports a miss and the query goes to a model.
  */
 public final class SemanticCache {
-    private static final Logger LOG = Logger.getLogger(SemanticCache.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SemanticCache.class);
     private static final int EVICT_EVERY_STORES = 256;
 
     /** What a lookup found. */
@@ -187,7 +187,7 @@ public final class SemanticCache {
                         .verifierScore(1.0).build();
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "exact cache tier unavailable; treating the lookup as a miss", e);
+            LOG.warn("exact cache tier unavailable; treating the lookup as a miss", e);
             stats.error();
         }
         EncodedQuery query = embedder.encode(text.reduce(question));
@@ -209,7 +209,7 @@ public final class SemanticCache {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "vector cache tier unavailable; treating the lookup as a miss", e);
+            LOG.warn("vector cache tier unavailable; treating the lookup as a miss", e);
             stats.error();
             return new Miss(Optional.of(query), "cache_unavailable", best);
         }
@@ -242,7 +242,7 @@ public final class SemanticCache {
                 evict();
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not store an answer in the cache", e);
+            LOG.warn("could not store an answer in the cache", e);
             stats.error();
         }
     }

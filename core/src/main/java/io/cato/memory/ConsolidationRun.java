@@ -1,7 +1,8 @@
 package io.cato.memory;
 
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the consolidation steps in-process, in the order the consolidate state machine runs them,
@@ -9,7 +10,7 @@ import java.util.logging.Logger;
  * One run at a time; a second caller meanwhile is told a run is in progress.
  */
 public final class ConsolidationRun {
-    private static final Logger LOG = Logger.getLogger(ConsolidationRun.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ConsolidationRun.class);
 
     /** Totals of one run; {@code status} is {@code completed} or {@code already_running}. */
     public record Report(String status, int interactions, int factsWritten, int duplicates, int episodes,

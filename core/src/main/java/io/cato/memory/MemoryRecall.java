@@ -7,7 +7,8 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Retrieves what long-term memory knows about a new query: the most similar facts of its domain
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
  * the memory answer tier finds them too.
  */
 public final class MemoryRecall {
-    private static final Logger LOG = Logger.getLogger(MemoryRecall.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryRecall.class);
 
     /** How much is recalled: facts scanned and kept per query, episodes kept, and the similarity each needs. */
     public record Limits(int factsScanned, int factsKept, double minFactSimilarity, int episodesKept,
@@ -87,7 +88,7 @@ public final class MemoryRecall {
                     limits.episodesKept(), limits.minEpisodeSimilarity(), clock.instant())).orElse(List.of());
             return new Recollection(relevant, past);
         } catch (RuntimeException e) {
-            LOG.warning(() -> "long-term memory not read, answering without it: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "long-term memory not read, answering without it: " + e.getClass().getSimpleName());
             return Recollection.NOTHING;
         }
     }

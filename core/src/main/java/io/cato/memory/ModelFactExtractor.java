@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Extracts facts with a model (in AWS, Claude Haiku on Bedrock): the model is asked, at
@@ -23,7 +24,7 @@ import java.util.logging.Logger;
  * fails and the consolidation step is retried.
  */
 public final class ModelFactExtractor implements FactExtractor {
-    private static final Logger LOG = Logger.getLogger(ModelFactExtractor.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFactExtractor.class);
     static final int MAX_FACTS = 5;
     private static final int MAX_STATEMENT_CHARS = 400;
 
@@ -68,7 +69,7 @@ public final class ModelFactExtractor implements FactExtractor {
         try {
             return parse(reply);
         } catch (IOException | IllegalArgumentException e) {
-            LOG.warning(() -> "fact extraction reply was not the expected JSON; keeping the answer's own sentences");
+            LOG.warn("fact extraction reply was not the expected JSON; keeping the answer's own sentences");
             return fallback.extract(query, answer, domain);
         }
     }

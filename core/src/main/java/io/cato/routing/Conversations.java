@@ -5,7 +5,8 @@ import io.cato.session.TurnDraft;
 import io.cato.verification.VerificationStarter;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the conversation a question belongs to and records each answer in it. Recording happens after the answer
@@ -13,7 +14,7 @@ import java.util.logging.Logger;
  * caller the answer a tier was already paid for.
  */
 public final class Conversations {
-    private static final Logger LOG = Logger.getLogger(Conversations.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
 
     private final SessionStore sessions;
     private final Optional<VerificationStarter> verification;
@@ -70,7 +71,7 @@ public final class Conversations {
             turn = sessions.append(session, new TurnDraft(command.query(), answer, model, clock.instant(), domain,
                     exchange)).seq();
         } catch (RuntimeException e) {
-            LOG.warning(() -> "answer given but its turn was not recorded: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "answer given but its turn was not recorded: " + e.getClass().getSimpleName());
             return Answer.Recording.FAILED;
         }
         if (!verify) {
@@ -84,7 +85,7 @@ public final class Conversations {
                     command.query(), answer));
             return new Answer.Recording(turn, true, Answer.Recording.PENDING);
         } catch (RuntimeException e) {
-            LOG.warning(() -> "verification not started: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "verification not started: " + e.getClass().getSimpleName());
             return new Answer.Recording(turn, true, Answer.Recording.UNAVAILABLE);
         }
     }

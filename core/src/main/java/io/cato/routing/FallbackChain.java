@@ -19,7 +19,8 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Walks a route's tiers until one answers. Each tier is given the time left before the request's deadline minus
@@ -29,7 +30,7 @@ import java.util.logging.Logger;
  * Nothing after a tier's answer (recording, caching) happens in here, so it can never count against the tier.
  */
 public final class FallbackChain {
-    private static final Logger LOG = Logger.getLogger(FallbackChain.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FallbackChain.class);
     /** Below this, a remote tier is not called at all: the time left would not buy an answer. */
     static final Duration MIN_CALL_BUDGET = Duration.ofMillis(50);
 
@@ -100,7 +101,7 @@ public final class FallbackChain {
                 reason = "circuit_open";
             } catch (ModelCallException e) {
                 stats.recordCall(tier.name(), millisSince(started), true);
-                LOG.warning(() -> "tier failed, trying the next: " + e.getMessage());
+                LOG.atWarn().log(() -> "tier failed, trying the next: " + e.getMessage());
                 interruptedIfStreamed(guard, tier, e);
                 reason = fallbackReason(e.failure());
                 if (e.failure() instanceof ModelFailure.ContextTooLong) {
@@ -109,7 +110,7 @@ public final class FallbackChain {
             } catch (RuntimeException e) {
                 // A defect in one tier's client must not cost the caller the answer the next tier can give.
                 stats.recordCall(tier.name(), millisSince(started), true);
-                LOG.warning(() -> "tier failed unexpectedly, trying the next: " + e.getClass().getName());
+                LOG.atWarn().log(() -> "tier failed unexpectedly, trying the next: " + e.getClass().getName());
                 interruptedIfStreamed(guard, tier, e);
                 reason = fallbackReason(new ModelFailure.Unavailable(e.getClass().getSimpleName()));
             }

@@ -25,7 +25,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers a query: the one entry point both the Lambda function and the local server call. It reads the
@@ -35,7 +36,7 @@ import java.util.logging.Logger;
  * limits ({@link Budgets}) let the request in before any of that, and meter each model call of the chain.
  */
 public final class Orchestrator {
-    private static final Logger LOG = Logger.getLogger(Orchestrator.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
 
     /** The domain a query without one belongs to, in cache scopes and metrics. */
     public static final String DEFAULT_DOMAIN = "general";
@@ -245,7 +246,7 @@ public final class Orchestrator {
                     .outputTokens(answer.usage().outputTokens()).cachedInputTokens(answer.usage().cachedInputTokens())
                     .tenant(Optional.of(tenant)).build());
         } catch (RuntimeException e) {
-            LOG.warning(() -> "could not publish metrics: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "could not publish metrics: " + e.getClass().getSimpleName());
         }
         return answer;
     }

@@ -127,5 +127,12 @@ public interface MetricsSink {
     default void limited(String tenant, String outcome) {
     }
 
+    /**
+     * Publishes what was recorded since the last flush; a deployment that batches (one Lambda invocation's
+     * metrics) calls it when the invocation ends. Sinks that publish at once need not override it.
+     */
+    default void flush() {
+    }
+
     MetricsSink NONE = metrics -> { };
 }

@@ -2,11 +2,12 @@ package io.cato.verification;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs the verify steps in-process on a virtual thread, after the answer has been returned. */
 public final class LocalVerificationStarter implements VerificationStarter, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LocalVerificationStarter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LocalVerificationStarter.class);
 
     private final Verification verification;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -21,7 +22,8 @@ public final class LocalVerificationStarter implements VerificationStarter, Auto
             try {
                 verification.verify(request);
             } catch (RuntimeException e) {
-                LOG.warning(() -> "verification failed, the turn keeps no verdict: " + e.getClass().getSimpleName());
+                LOG.atWarn().log(() -> "verification failed, the turn keeps no verdict: "
+                        + e.getClass().getSimpleName());
             }
         });
     }

@@ -46,21 +46,6 @@ class CircuitBreakersTest {
     }
 
     @Test
-    void openingIsPublishedOnceAsABreakerOpenedMetric() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        var sink = new io.cato.status.EmfMetricsSink("Cato", "cato-route",
-                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), clock);
-        CircuitBreakers published = new CircuitBreakers(store, policy, clock, sink::breakerOpened);
-
-        fail(published, 5, THROTTLED);
-        assertThatThrownBy(() -> published.acquire(SONNET)).isInstanceOf(CircuitOpenException.class);
-
-        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList()).singleElement()
-                .satisfies(line -> assertThat(line).contains("\"BreakerOpened\":1", "\"Tier\":\"" + SONNET + "\"",
-                        "\"Namespace\":\"Cato\""));
-    }
-
-    @Test
     void fewerCallsThanTheMinimum_neverOpen_evenIfAllFailed() {
         fail(breakers, 4, new ModelFailure.Unavailable("503"));
 

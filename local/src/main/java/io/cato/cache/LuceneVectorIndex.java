@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -49,7 +49,7 @@ import org.apache.lucene.store.FSDirectory;
  * seconds of cache, never the index.
  */
 public final class LuceneVectorIndex implements VectorIndex {
-    private static final Logger LOG = Logger.getLogger(LuceneVectorIndex.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LuceneVectorIndex.class);
     private static final long COMMIT_EVERY_SECONDS = 5;
     /** How long closing waits for a commit under way. */
     private static final long COMMIT_WAIT_SECONDS = 30;
@@ -283,7 +283,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                 writer.commit();
             } catch (IOException | RuntimeException e) {
                 uncommitted.set(true);
-                LOG.log(Level.WARNING, "cache index commit failed; retrying later", e);
+                LOG.warn("cache index commit failed; retrying later", e);
             }
         }
     }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.cato.model.CallerGoneException;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.http.HttpField;
@@ -125,7 +126,7 @@ public final class LocalServer implements AutoCloseable {
 
     /** Reads the request (bounded), hands it to the API, writes the answer back, streaming if asked. */
     private static final class ApiHandler extends Handler.Abstract {
-        private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
+        private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
         private final CatoApi api;
         private final int maxBodyBytes;
         private final int maxInFlight;
@@ -208,7 +209,7 @@ public final class LocalServer implements AutoCloseable {
             try (OutputStream out = Content.Sink.asOutputStream(response)) {
                 answer.body().writeTo(out);
             } catch (IOException | CallerGoneException e) {
-                LOG.fine(() -> "client went away before its answer was written: " + e.getClass().getSimpleName());
+                LOG.atDebug().log(() -> "client went away before its answer was written: " + e.getClass().getSimpleName());
                 callback.failed(e);
                 return;
             }

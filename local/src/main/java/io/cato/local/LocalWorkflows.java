@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The nightly workflows of the embedded default, run in-process by the same steps the state
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * {@code POST /api/admin/cato/consolidate}.
  */
 final class LocalWorkflows implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LocalWorkflows.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LocalWorkflows.class);
     private static final LocalTime NIGHTLY_AT = LocalTime.of(3, 0);
 
     private final ConsolidationRun consolidation;
@@ -66,7 +66,7 @@ final class LocalWorkflows implements AutoCloseable {
             consolidation.runOnce();
         } catch (RuntimeException e) {
             // The watermark did not move: tomorrow's run reads the same interactions again.
-            LOG.log(Level.WARNING, "nightly consolidation failed; it resumes from the same watermark next time", e);
+            LOG.warn("nightly consolidation failed; it resumes from the same watermark next time", e);
         }
     }
 
@@ -82,7 +82,7 @@ final class LocalWorkflows implements AutoCloseable {
                 try {
                     closeable.close();
                 } catch (Exception ex) {
-                    LOG.log(Level.FINE, "embedding model did not close cleanly", ex);
+                    LOG.debug("embedding model did not close cleanly", ex);
                 }
             }
         });

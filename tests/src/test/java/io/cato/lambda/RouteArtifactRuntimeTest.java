@@ -2,6 +2,8 @@ package io.cato.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import io.cato.testing.OpenAiStub;
@@ -83,6 +85,42 @@ class RouteArtifactRuntimeTest {
             return runtime.awaitResponse(id, ANSWER).text();
         } catch (Exception e) {
             throw new AssertionError(eventName + " not answered; function log:\n" + function.output(), e);
+        }
+    }
+
+    @Test
+    void logLinesAndMetrics_areJsonObjectsWithTheInvocationsFields() throws Exception {
+        startFunction(false, env());
+        model.failingWith(500);
+
+        String id = runtime.invoke(event("query.json"), Duration.ofSeconds(29));
+        assertThat(runtime.awaitResponse(id, ANSWER).text()).contains("\"statusCode\":200");
+
+        String output = function.output();
+        List<JsonNode> lines = output.lines().filter(line -> line.startsWith("{"))
+                .map(RouteArtifactRuntimeTest::json).toList();
+        assertThat(lines).as(output).filteredOn(line -> line.path("message").asText().startsWith("tier failed"))
+                .isNotEmpty().allSatisfy(line -> {
+                    assertThat(line.path("level").asText()).isEqualTo("WARN");
+                    assertThat(line.path("service").asText()).isEqualTo("cato-route");
+                    assertThat(line.path("function_request_id").asText()).isEqualTo(id);
+                    assertThat(line.path("cold_start").asText()).isEqualTo("true");
+                    assertThat(line.has("function_name")).isTrue();
+                });
+        assertThat(lines).filteredOn(line -> line.has("_aws") && line.has("CacheStatus")).singleElement()
+                .satisfies(emf -> {
+                    assertThat(emf.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText())
+                            .isEqualTo("Cato");
+                    assertThat(emf.path("Service").asText()).isEqualTo("cato-route");
+                    assertThat(emf.path("Fallback").asInt()).isEqualTo(1);
+                });
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not one JSON object: " + line, e);
         }
     }
 

@@ -2,6 +2,8 @@ package io.cato.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.aws.testing.DynamoDbLocal;
 import io.cato.config.Settings;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +119,34 @@ class RouteArtifactStreamingTest {
             int arrived = indexOfAfter(firstTokenArrived, e -> e.startsWith("runtime ") && e.contains(token));
             assertThat(arrived).as("token %d arrived before token %d was written\n%s", i, i + 1, timeline)
                     .isNotNegative().isLessThan(timeline.indexOf("model token " + (i + 1)));
+        }
+    }
+
+    @Test
+    void aStreamedAnswersMetrics_areWrittenAsItsInvocationEnds() throws Exception {
+        startFunction(false);
+
+        answer("chat-completions-stream.json");
+
+        // The metrics are flushed right after the stream is closed: wait for them, up to a deadline.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!function.output().contains("\"_aws\"") && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        List<JsonNode> emf = function.output().lines().filter(line -> line.startsWith("{\"_aws\""))
+                .map(RouteArtifactStreamingTest::json).filter(line -> line.has("CacheStatus")).toList();
+        assertThat(emf).as(function.output()).singleElement().satisfies(line -> {
+            assertThat(line.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText()).isEqualTo("Cato");
+            assertThat(line.path("Service").asText()).isEqualTo("cato-route");
+            assertThat(line.path("Answers").asInt()).isEqualTo(1);
+        });
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not one JSON object: " + line, e);
         }
     }
 

@@ -8,7 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.appconfigdata.AppConfigDataClient;
 import software.amazon.awssdk.services.appconfigdata.model.GetLatestConfigurationResponse;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.appconfigdata.model.GetLatestConfiguratio
  * a flag service outage never moves traffic.
  */
 public final class AppConfigRolloutFlag implements RolloutFlag {
-    private static final Logger LOG = Logger.getLogger(AppConfigRolloutFlag.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AppConfigRolloutFlag.class);
     private static final String FLAG = "use_new_orchestrator";
 
     /** Where the flag lives in AppConfig. */
@@ -77,7 +78,8 @@ public final class AppConfigRolloutFlag implements RolloutFlag {
         } catch (SdkException | IOException | IllegalArgumentException e) {
             token = null;
             nextPoll = clock.instant().plus(Duration.ofSeconds(15));
-            LOG.warning(() -> "rollout flag not refreshed, keeping " + percentage + "%: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "rollout flag not refreshed, keeping " + percentage + "%: "
+                    + e.getClass().getSimpleName());
         }
     }
 

@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * resources weakly: the function must hold on to the instance it {@link #register}s.
  */
 public final class SnapStartPriming implements Resource {
-    private static final Logger LOG = Logger.getLogger(SnapStartPriming.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
     /** A partition key no tenant or domain can produce. */
     public static final String PRIMING_KEY = "#priming#";
 
@@ -77,7 +78,7 @@ public final class SnapStartPriming implements Resource {
                 step.run();
                 done.add(name);
             } catch (RuntimeException e) {
-                LOG.warning(() -> "priming step '" + name + "' failed: " + e.getClass().getSimpleName());
+                LOG.atWarn().log(() -> "priming step '" + name + "' failed: " + e.getClass().getSimpleName());
             }
         });
         return done;

@@ -3,7 +3,8 @@ package io.cato.aws.snapstart;
 import io.cato.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * is kept in one static field: every client built in the process shares it, as they share the snapshot.
  */
 public final class SnapshotCredentials implements AwsCredentialsProvider {
-    private static final Logger LOG = Logger.getLogger(SnapshotCredentials.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotCredentials.class);
     /** The access key id requests are signed with before the restore. */
     public static final String PLACEHOLDER_KEY_ID = "SNAPSHOTPLACEHOLDER";
     private static final AwsCredentials PLACEHOLDER = AwsBasicCredentials.create(PLACEHOLDER_KEY_ID, "none");
@@ -76,7 +77,7 @@ public final class SnapshotCredentials implements AwsCredentialsProvider {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.warning(() -> "start-up work after the restore failed: " + e.getClass().getSimpleName());
+                LOG.atWarn().log(() -> "start-up work after the restore failed: " + e.getClass().getSimpleName());
             }
         }
     }

@@ -2,7 +2,8 @@ package io.cato.aws.stepfunctions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cato.verification.VerificationStarter;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -11,7 +12,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * from the turn, so a retried start cannot verify one turn twice at once.
  */
 public final class StepFunctionsVerificationStarter implements VerificationStarter {
-    private static final Logger LOG = Logger.getLogger(StepFunctionsVerificationStarter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StepFunctionsVerificationStarter.class);
 
     private final SfnClient sfn;
     private final String stateMachineArn;
@@ -29,7 +30,7 @@ public final class StepFunctionsVerificationStarter implements VerificationStart
             sfn.startExecution(s -> s.stateMachineArn(stateMachineArn).name(executionName(request))
                     .input(mapper.valueToTree(request).toString()));
         } catch (SdkException e) {
-            LOG.warning(() -> "verify state machine not started: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "verify state machine not started: " + e.getClass().getSimpleName());
         }
     }
 

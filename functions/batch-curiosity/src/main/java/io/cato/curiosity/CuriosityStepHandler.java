@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The curiosity state machine's function: {@code collect}, {@code build}, {@code submit},
@@ -36,6 +37,7 @@ public final class CuriosityStepHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = mapper.readTree(input);
-        mapper.writeValue(output, steps.handle(event));
+        // Log lines carry the invocation's request id and cold start (Powertools' JSON layout, log4j2.xml).
+        mapper.writeValue(output, PowertoolsLogging.withLogging(context, () -> steps.handle(event)));
     }
 }

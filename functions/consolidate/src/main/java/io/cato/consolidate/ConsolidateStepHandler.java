@@ -32,6 +32,6 @@ public final class ConsolidateStepHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        StepStreams.handle(mapper, input, output, steps::handle);
+        StepStreams.handle(mapper, context, input, output, steps::handle);
     }
 }

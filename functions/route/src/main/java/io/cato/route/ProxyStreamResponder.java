@@ -9,7 +9,9 @@ import io.cato.api.ApiResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * Answers one API Gateway proxy event in the format of API Gateway's streaming Lambda proxy
@@ -20,7 +22,7 @@ import java.util.logging.Logger;
 final class ProxyStreamResponder {
     static final String CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
     private static final byte[] DELIMITER = new byte[8];
-    private static final Logger LOG = Logger.getLogger(ProxyStreamResponder.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyStreamResponder.class);
 
     private final RouteHandler handler;
     private final ObjectMapper events = new ObjectMapper()
@@ -32,6 +34,18 @@ final class ProxyStreamResponder {
     }
 
     void answer(LambdaRuntimeApi.Invocation invocation, LambdaRuntimeApi runtime) {
+        // Log lines carry the invocation's request id and cold start (Powertools' JSON layout, log4j2.xml).
+        PowertoolsLogging.withLogging(new InvocationContext(invocation), () -> {
+            try {
+                respond(invocation, runtime);
+            } finally {
+                handler.metrics().flush();
+            }
+            return null;
+        });
+    }
+
+    private void respond(LambdaRuntimeApi.Invocation invocation, LambdaRuntimeApi runtime) {
         ApiResponse response;
         try {
             APIGatewayProxyRequestEvent event = events.readValue(invocation.event(), APIGatewayProxyRequestEvent.class);
@@ -67,7 +81,7 @@ final class ProxyStreamResponder {
             out.fail(cause);
         } catch (IOException | RuntimeException e) {
             // The connection is gone: Lambda ends the invocation as failed on its own.
-            LOG.warning(() -> "streamed response not ended: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "streamed response not ended: " + e.getClass().getSimpleName());
         }
     }
 }

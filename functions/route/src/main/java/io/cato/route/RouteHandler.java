@@ -9,6 +9,7 @@ import io.cato.api.ApiResponse;
 import io.cato.api.CatoApi;
 import io.cato.digest.Sha256;
 import io.cato.model.Deadline;
+import io.cato.status.MetricsSink;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.crac.Core;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The {@code route} function: an API Gateway REST proxy event in, Cato's answer out. It only
@@ -26,6 +28,7 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
     /** Time kept back from the function's remaining time to return the response. */
     static final Duration RESPONSE_MARGIN = Duration.ofMillis(500);
     private final CatoApi api;
+    private final MetricsSink metrics;
     /** Held here because the CRaC context may keep only a weak reference to its resources. */
     private final RoutePriming priming;
 
@@ -39,12 +42,14 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
 
     RouteHandler(RouteWiring wiring) {
         this.api = wiring.api();
+        this.metrics = wiring.metrics();
         this.priming = new RoutePriming(wiring);
         Core.getGlobalContext().register(priming);
     }
 
     public RouteHandler(CatoApi api) {
         this.api = api;
+        this.metrics = MetricsSink.NONE;
         this.priming = null;
     }
 
@@ -52,18 +57,31 @@ public final class RouteHandler implements RequestHandler<APIGatewayProxyRequest
         return api;
     }
 
+    MetricsSink metrics() {
+        return metrics;
+    }
+
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        ApiRequest request = toRequest(event);
-        if (context != null) {
-            request = withFunctionDeadline(request, Duration.ofMillis(context.getRemainingTimeInMillis()));
+        // Log lines carry the invocation's request id and cold start (Powertools' JSON layout, log4j2.xml).
+        return PowertoolsLogging.withLogging(context, () -> respond(event, context));
+    }
+
+    private APIGatewayProxyResponseEvent respond(APIGatewayProxyRequestEvent event, Context context) {
+        try {
+            ApiRequest request = toRequest(event);
+            if (context != null) {
+                request = withFunctionDeadline(request, Duration.ofMillis(context.getRemainingTimeInMillis()));
+            }
+            ApiResponse response = api.handle(request);
+            return new APIGatewayProxyResponseEvent()
+                    .withStatusCode(response.status())
+                    .withHeaders(response.headers())
+                    .withBody(new String(response.bodyBytes(), StandardCharsets.UTF_8))
+                    .withIsBase64Encoded(false);
+        } finally {
+            metrics.flush();
         }
-        ApiResponse response = api.handle(request);
-        return new APIGatewayProxyResponseEvent()
-                .withStatusCode(response.status())
-                .withHeaders(response.headers())
-                .withBody(new String(response.bodyBytes(), StandardCharsets.UTF_8))
-                .withIsBase64Encoded(false);
     }
 
     /**

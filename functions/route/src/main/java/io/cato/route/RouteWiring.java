@@ -7,6 +7,7 @@ import io.cato.aws.CacheBackend;
 import io.cato.aws.DynamoDbComponents;
 import io.cato.aws.ModelClients;
 import io.cato.aws.appconfig.AppConfigRolloutFlag;
+import io.cato.aws.metrics.PowertoolsMetricsSink;
 import io.cato.aws.opensearch.OpenSearchIndexes;
 import io.cato.aws.opensearch.OpenSearchVectorIndex;
 import io.cato.aws.snapstart.SnapshotCredentials;
@@ -20,12 +21,13 @@ import io.cato.embedding.MiniLmTokenEncoder;
 import io.cato.rollout.FixedRolloutFlag;
 import io.cato.rollout.RolloutFlag;
 import io.cato.routing.Orchestrator;
-import io.cato.status.EmfMetricsSink;
+import io.cato.status.MetricsSink;
 import io.cato.verification.VerificationStarter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -36,7 +38,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * without the semantic cache), long-term memory, and the API over them.
  */
 public final class RouteWiring {
-    private static final Logger LOG = Logger.getLogger(RouteWiring.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RouteWiring.class);
 
     private final Settings settings;
     private final AwsClients aws;
@@ -44,6 +46,7 @@ public final class RouteWiring {
     private final ObjectMapper mapper = Json.newMapper();
     private final Clock clock = Clock.systemUTC();
     private final Optional<CacheBackend> cache;
+    private final MetricsSink metrics;
     private final CatoApi api;
 
     /** The wiring of this process, from its environment. */
@@ -59,17 +62,23 @@ public final class RouteWiring {
         this.cache = cacheBackend();
         // One MiniLM encoder for the cache, the classifier and memory recall: the cache's when it has one.
         Embedder embedder = cache.map(CacheBackend::embedder).orElseGet(() -> MiniLmTokenEncoder.load(1));
+        this.metrics = new PowertoolsMetricsSink(settings.lambda().metricsNamespace(), settings.lambda().serviceName(),
+                clock);
         var components = new DynamoDbComponents(settings, dynamo, mapper, clock);
         var extras = DynamoDbComponents.Extras.of(cache)
                 .withEmbedder(Optional.of(embedder))
                 .withMemory(memory(components, embedder), List.of())
-                .withMetrics(new EmfMetricsSink(settings.lambda().metricsNamespace(), settings.lambda().serviceName(),
-                        System.out, clock));
+                .withMetrics(metrics);
         this.api = components.api(rollout(), ModelClients.httpClient(settings.models()), extras);
     }
 
     public CatoApi api() {
         return api;
+    }
+
+    /** The invocation's metrics, published when {@link MetricsSink#flush()} is called as it ends. */
+    public MetricsSink metrics() {
+        return metrics;
     }
 
     public DynamoDbClient dynamo() {
@@ -113,7 +122,7 @@ public final class RouteWiring {
             vectors.createIfMissing();
         } catch (RuntimeException e) {
             // Lookups against a missing index turn into misses; the cache must not stop the function.
-            LOG.warning(() -> "cache index " + index + " not checked: " + e.getClass().getSimpleName());
+            LOG.atWarn().log(() -> "cache index " + index + " not checked: " + e.getClass().getSimpleName());
         }
     }
 

@@ -3,8 +3,8 @@ package io.cato.route;
 import io.cato.config.Settings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SnapStart step of initialisation, as the managed runtime's client performs it: run the CRaC
@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * run here, found the way org.crac finds it.
  */
 final class SnapStartCheckpoint {
-    private static final Logger LOG = Logger.getLogger(SnapStartCheckpoint.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SnapStartCheckpoint.class);
     /** Loads the managed runtime client's native library (/var/runtime/lib/jni), which its context uses. */
     private static final String RUNTIME_JNI = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper";
     /** The exit status the managed runtime's client uses for a failed checkpoint or restore. */
@@ -31,7 +31,7 @@ final class SnapStartCheckpoint {
             hook(context, "beforeCheckpoint");
             runtime.restoreNext();
         } catch (RuntimeException | ReflectiveOperationException e) {
-            LOG.log(Level.SEVERE, "SnapStart: the checkpoint failed", e);
+            LOG.error("SnapStart: the checkpoint failed", e);
             runtime.initError(e);
             System.exit(HOOK_FAILED);
             return;
@@ -39,7 +39,7 @@ final class SnapStartCheckpoint {
         try {
             hook(context, "afterRestore");
         } catch (RuntimeException | ReflectiveOperationException e) {
-            LOG.log(Level.SEVERE, "SnapStart: the restore failed", e);
+            LOG.error("SnapStart: the restore failed", e);
             runtime.restoreError(e);
             System.exit(HOOK_FAILED);
         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cato.aws.metrics.PowertoolsMetricsSink;
+import io.cato.aws.testing.StandardOutput;
 import io.cato.cache.CacheSettings;
 import io.cato.cache.InMemoryExactCache;
 import io.cato.cache.InMemoryVectorIndex;
@@ -15,12 +17,8 @@ import io.cato.model.TierConfig;
 import io.cato.model.TokenUsage;
 import io.cato.session.InMemorySessionStore;
 import io.cato.session.SessionKey;
-import io.cato.status.EmfMetricsSink;
 import io.cato.status.ServiceStats;
 import io.cato.verifier.DuplicateVerifier;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +30,8 @@ class AnswerMetricsTest {
 
     @Test
     void aModelAnswerAndACacheHitEachPublishOneEmfLineWithoutPromptOrAnswerText() throws Exception {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ServiceStats stats = new ServiceStats(new EmfMetricsSink("Cato", "cato-route",
-                new PrintStream(captured, true, StandardCharsets.UTF_8), Clock.systemUTC()));
+        PowertoolsMetricsSink sink = new PowertoolsMetricsSink("Cato", "cato-route", Clock.systemUTC());
+        ServiceStats stats = new ServiceStats(sink);
         TierConfig haiku = TierConfig.builder().name("bedrock_haiku").provider(Provider.OPENAI).modelId("haiku")
                 .baseUrl(Optional.of("http://unused")).prices(new TierConfig.Prices(0.0008, 0.004, 0.00008))
                 .timeout(Duration.ofSeconds(5)).contextWindow(200_000).historyBudget(16_000).maxOutputTokens(1_000)
@@ -53,8 +50,9 @@ class AnswerMetricsTest {
             orchestrator.answer(QueryCommand.simple("t", new SessionKey("t", "s2"), "What is the capital of France?"), null);
         }
 
-        String output = captured.toString(StandardCharsets.UTF_8);
-        List<JsonNode> lines = output.lines().map(AnswerMetricsTest::json).toList();
+        String output = StandardOutput.of(sink::flush);
+        // Each answer's document; the per-tenant cost and answers are documents of their own.
+        List<JsonNode> lines = output.lines().map(AnswerMetricsTest::json).filter(l -> l.has("CacheStatus")).toList();
         assertThat(lines).hasSize(2);
         JsonNode model = lines.get(0);
         assertThat(model.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText()).isEqualTo("Cato");

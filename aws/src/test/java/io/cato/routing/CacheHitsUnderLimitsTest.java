@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cato.aws.metrics.PowertoolsMetricsSink;
+import io.cato.aws.testing.StandardOutput;
 import io.cato.budget.BudgetSettings;
 import io.cato.budget.Budgets;
 import io.cato.budget.InMemoryBudgetStore;
@@ -22,13 +24,9 @@ import io.cato.model.TierConfig;
 import io.cato.model.TokenUsage;
 import io.cato.session.InMemorySessionStore;
 import io.cato.session.SessionKey;
-import io.cato.status.EmfMetricsSink;
 import io.cato.status.ServiceStats;
 import io.cato.testing.MutableClock;
 import io.cato.verifier.DuplicateVerifier;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,9 +42,7 @@ class CacheHitsUnderLimitsTest {
 
     @Test
     void aCacheHit_countsAsARequest_spendsNothing_andSpendIsPublishedPerTenant() throws Exception {
-        ByteArrayOutputStream emf = new ByteArrayOutputStream();
-        var metrics = new EmfMetricsSink("Cato", "cato-route", new PrintStream(emf, true, StandardCharsets.UTF_8),
-                Clock.systemUTC());
+        var metrics = new PowertoolsMetricsSink("Cato", "cato-route", Clock.systemUTC());
         AtomicInteger calls = new AtomicInteger();
         TierConfig haiku = TierConfig.builder().name("bedrock_haiku").provider(Provider.OPENAI).modelId("haiku")
                 .baseUrl(Optional.of("http://unused")).prices(new TierConfig.Prices(0.0008, 0.004, 0.00008))
@@ -84,10 +80,11 @@ class CacheHitsUnderLimitsTest {
                     question), null)).as("three requests a minute, cached or not").isInstanceOf(RateLimitedException.class);
         }
 
-        List<JsonNode> lines = emf.toString(StandardCharsets.UTF_8).lines().map(CacheHitsUnderLimitsTest::json).toList();
+        List<JsonNode> lines = StandardOutput.of(metrics::flush).lines().map(CacheHitsUnderLimitsTest::json).toList();
+        // Per tenant, cost and answers are a document of their own, published before the answer's.
         JsonNode first = lines.getFirst();
         assertThat(first.path("Tenant").asText()).isEqualTo("acme");
-        assertThat(first.path("_aws").path("CloudWatchMetrics").get(1).path("Dimensions").get(0))
+        assertThat(first.path("_aws").path("CloudWatchMetrics").get(0).path("Dimensions").get(0))
                 .extracting(JsonNode::asText).containsExactly("Service", "Tenant");
         assertThat(lines).filteredOn(l -> l.has("Limited")).singleElement().satisfies(l -> {
             assertThat(l.path("Tenant").asText()).isEqualTo("acme");
