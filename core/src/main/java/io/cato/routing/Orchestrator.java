@@ -167,7 +167,7 @@ public final class Orchestrator {
             if (found.hit().isPresent()) {
                 return fromCache(prepared, found, onDelta);
             }
-            Router.Route route = prepared.admission().downgradedTo().flatMap(router::downgradeTo)
+            Router.Route route = prepared.admission().downgradedTo().flatMap(tier -> router.downgradeTo(tier, command))
                     .orElseGet(() -> router.route(command, found.encoding()));
             stats.recordRoute(route.chosen(), route.reason());
             Optional<String> recalled = recall(command, found.encoding());
@@ -192,7 +192,7 @@ public final class Orchestrator {
             return chain.run(route, requestFor, prepared.deadline(), onDelta,
                     tier -> admission.meter(tier.config(), tier.client()));
         } catch (BudgetExceededException refused) {
-            Router.Route downgraded = admission.downgradeAfter(refused).flatMap(router::downgradeTo)
+            Router.Route downgraded = admission.downgradeAfter(refused).flatMap(tier -> router.downgradeTo(tier, prepared.command()))
                     .orElseThrow(() -> refused);
             stats.recordRoute(downgraded.chosen(), downgraded.reason());
             return chain.run(downgraded, requestFor, prepared.deadline(), onDelta,

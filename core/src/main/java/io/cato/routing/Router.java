@@ -159,15 +159,19 @@ public final class Router {
 
     /**
      * The route of a request whose dollar budget is spent and whose policy is to downgrade: the downgrade tier, then
-     * the memory tier; empty when that tier is not deployed.
+     * the memory tier if the request needs nothing beyond text. Empty when that tier is not deployed or cannot take
+     * what the request needs (tools, images, structured output): the budget's refusal then stands, rather than an
+     * answer without what was asked for.
      */
-    public Optional<Route> downgradeTo(String tierName) {
+    public Optional<Route> downgradeTo(String tierName, QueryCommand command) {
         Tier tier = byName.get(tierName);
-        if (tier == null) {
+        Set<Capability> needed = command.options().requiredCapabilities();
+        if (tier == null || !tier.config().supports(needed)) {
             return Optional.empty();
         }
         Tier memory = tiers.chain().getLast();
-        List<Tier> order = tier.equals(memory) ? List.of(memory) : List.of(tier, memory);
+        List<Tier> order = (tier.equals(memory) ? List.of(memory) : List.of(tier, memory)).stream()
+                .filter(t -> t.config().supports(needed)).toList();
         return Optional.of(new Route(order, tierName, OVER_BUDGET, Optional.empty()));
     }
 

@@ -181,6 +181,33 @@ class LimitsApiTest {
     }
 
     @Test
+    void aSpentBudgetsDowngrade_neverAnswersWithoutWhatTheRequestNeeds() {
+        BudgetSettings settings = BudgetSettings.fromJson(json("{\"defaults\": {\"tenant\": {\"usd_per_day\": 0.025,"
+                + " \"over_budget\": \"downgrade:cheap\"}}, \"prompt_margin\": 1.0}"));
+        Tier textOnly = new Tier(TierConfig.builder().name("cheap").provider(Provider.OPENAI).modelId("cheap-model")
+                .baseUrl(Optional.of("http://unused")).prices(new TierConfig.Prices(0.1, 0.1, 0.01, 0.1))
+                .timeout(Duration.ofSeconds(5)).contextWindow(8192).historyBudget(4096).maxOutputTokens(10)
+                .capabilities(java.util.Set.of()).build(), request -> {
+                    cheapCalls.incrementAndGet();
+                    return new ModelReply("from cheap", "cheap-model", new TokenUsage(5, 10, 0));
+                });
+        CatoApi api = new InMemoryCato().api(List.of(sonnet(), textOnly), List.of("sonnet", "cheap", "memory"),
+                new Budgets(settings, store, clock, MetricsSink.NONE));
+        query(api, HI, Map.of());
+
+        ApiResponse withTools = chat(api, "{\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}],"
+                + "\"max_tokens\":10,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"weather\","
+                + "\"parameters\":{\"type\":\"object\"}}}]}");
+        ApiResponse plain = query(api, HI, Map.of());
+
+        assertThat(withTools.status()).as(withTools.bodyText()).isEqualTo(402);
+        assertThat(json(withTools.bodyText()).path("error").path("code").asText()).isEqualTo("budget_exceeded");
+        assertThat(json(plain.bodyText()).path("routing").path("tier").asText()).isEqualTo("cheap");
+        assertThat(modelCalls.get()).isEqualTo(1);
+        assertThat(cheapCalls.get()).as("only the plain question went to the text-only tier").isEqualTo(1);
+    }
+
+    @Test
     void aUsersLimit_countsTheUserTheRequestNames_byHeaderOrByOpenAisUserField() {
         CatoApi api = instance("{\"defaults\": {\"user\": {\"requests_per_minute\": 1}}}");
 
