@@ -85,12 +85,7 @@ public final class DynamoDbBudgetStore implements BudgetStore {
                             ":exp", BudgetItems.number(itemExpiry.getEpochSecond())));
         } catch (ConditionalCheckFailedException swept) {
             // Its bucket was swept after its expiry: the call still happened, so its cost is spent.
-            DynamoDbErrors.call(table, () -> dynamo.updateItem(u -> u.tableName(table).key(key(key))
-                    .updateExpression("ADD #spent :actual, #c :actual SET #x = :exp")
-                    .expressionAttributeNames(Map.of("#spent", "spent", "#c", "committed", "#x", TTL))
-                    .expressionAttributeValues(Map.of(":actual", BudgetItems.number(actual),
-                            ":exp", BudgetItems.number(itemExpiry.getEpochSecond())))
-                    .overrideConfiguration(o -> o.addPlugin(BudgetItems.AT_MOST_ONCE))));
+            add(key, actual, itemExpiry);
         }
     }
 
